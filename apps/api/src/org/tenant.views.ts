@@ -1,0 +1,25 @@
+import type { Tenant } from '@app/tenancy';
+
+export function tenantStatusView(tenant: Tenant) {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    dbName: tenant.dbName,
+    status: tenant.status,
+    step: tenant.step,
+    attempts: tenant.attempts,
+    error: tenant.lastError,
+    createdAt: tenant.createdAt,
+    updatedAt: tenant.updatedAt,
+    readyAt: tenant.readyAt,
+  };
+}
+export type TenantStatusView = ReturnType<typeof tenantStatusView>;
+
+export function tenantView(tenant: Tenant) {
+  return { ...tenantStatusView(tenant), slug: tenant.slug, statusUrl: statusUrlOf(tenant.id) };
+}
+
+export function statusUrlOf(tenantId: string): string {
+  return `/org/${tenantId}/status`;
+}

@@ -1,0 +1,1 @@
+export const MASTER_KNEX = Symbol('MASTER_KNEX');

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+export const MAX_TENANT_NAME_LENGTH = 100;
+/** PostgreSQL truncates identifiers beyond NAMEDATALEN - 1 bytes. */
+export const MAX_DATABASE_NAME_BYTES = 63;
+const HASH_SUFFIX_LENGTH = 8;
+
+export class TenantNameRejectedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TenantNameRejectedError';
+  }
+}
+
+/**
+ * Lower case, accents folded to their base letter, every run of characters outside [a-z0-9]
+ * turned into one `_`, trimmed of `_`.
+ */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Checks a tenant's display name and returns its slug. */
+export function slugForTenantName(name: string): string {
+  if (name.trim() === '') throw new TenantNameRejectedError('name must not be empty or only whitespace');
+  if (name.length > MAX_TENANT_NAME_LENGTH) {
+    throw new TenantNameRejectedError(`name must be at most ${MAX_TENANT_NAME_LENGTH} characters`);
+  }
+  if (name.includes('\u0000')) throw new TenantNameRejectedError('name must not contain NUL characters');
+  const slug = slugify(name);
+  if (slug === '') {
+    throw new TenantNameRejectedError(
+      'name must contain at least one letter or digit that maps to a-z or 0-9 (the database name is built from them)',
+    );
+  }
+  return slug;
+}
+
+/**
+ * `prefix + slug`, cut to PostgreSQL's 63-byte identifier limit; a cut name ends in a hash of
+ * the whole slug so that two long names sharing a beginning never collide.
+ */
+export function tenantDatabaseName(prefix: string, slug: string): string {
+  const full = `${prefix}${slug}`;
+  if (full.length <= MAX_DATABASE_NAME_BYTES) return full;
+  const hash = createHash('sha256').update(slug).digest('hex').slice(0, HASH_SUFFIX_LENGTH);
+  const kept = full.slice(0, MAX_DATABASE_NAME_BYTES - HASH_SUFFIX_LENGTH - 1).replace(/_+$/, '');
+  return `${kept}_${hash}`;
+}

@@ -1,0 +1,22 @@
+import type { ClientBase } from 'pg';
+import { quoteIdentifier } from './quote-identifier';
+
+type Queryable = Pick<ClientBase, 'query'>;
+
+const DUPLICATE_DATABASE = '42P04';
+/** Raised instead of 42P04 when two sessions create the same database at the same moment. */
+const UNIQUE_VIOLATION = '23505';
+
+/** Creates the database unless it exists; returns whether this call created it. */
+export async function createDatabaseIfMissing(client: Queryable, name: string): Promise<boolean> {
+  const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (existing.rowCount) return false;
+  try {
+    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { AppConfig } from '../config/app-config';
+import { PROVISION_TENANT_JOB, PROVISIONING_QUEUE, ProvisionTenantJob, provisionJobId } from './provisioning.constants';
+
+const FINISHED_STATES = new Set(['completed', 'failed']);
+
+/** The only way into the provisioning queue. */
+@Injectable()
+export class ProvisioningQueue {
+  constructor(
+    @InjectQueue(PROVISIONING_QUEUE) private readonly queue: Queue<ProvisionTenantJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Makes sure a live job exists for the tenant and returns its id. A waiting, delayed or active
+   * job is left alone; a finished one (kept for inspection) is replaced so the tenant runs again.
+   */
+  async enqueue(tenantId: string): Promise<string> {
+    const jobId = provisionJobId(tenantId);
+    const existing = await this.queue.getJob(jobId);
+    if (existing && FINISHED_STATES.has(await existing.getState())) await existing.remove();
+    await this.queue.add(
+      PROVISION_TENANT_JOB,
+      { tenantId },
+      {
+        jobId,
+        attempts: this.config.provisionAttempts,
+        backoff: { type: 'exponential', delay: this.config.provisionBackoffMs },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
+    return jobId;
+  }
+}

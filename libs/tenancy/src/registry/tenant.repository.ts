@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Knex } from 'knex';
+import { MASTER_KNEX } from '../master/master-database.tokens';
+import { ProvisioningStep, Tenant, TenantStatus } from './tenant';
+import { TenantNotFoundError, TenantSlugTakenError } from './tenant-registry.errors';
+
+interface TenantRow {
+  id: string;
+  name: string;
+  slug: string;
+  db_name: string;
+  status: TenantStatus;
+  step: ProvisioningStep | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  ready_at: Date | null;
+}
+
+export interface TenantPage {
+  tenants: Tenant[];
+  nextCursor: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_ERROR_TEXT = 2000;
+
+/** The master database's record of every tenant: the single source of truth. */
+@Injectable()
+export class TenantRepository {
+  constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
+
+  async create(tenant: { name: string; slug: string; dbName: string }): Promise<Tenant> {
+    try {
+      const [row] = await this.tenants()
+        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, step: 'queued' })
+        .returning('*');
+      return toTenant(row);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      const existing = await this.tenants().where({ slug: tenant.slug }).orWhere({ db_name: tenant.dbName }).first();
+      if (!existing) throw error;
+      throw new TenantSlugTakenError(tenant.slug, existing.id);
+    }
+  }
+
+  async findById(id: string): Promise<Tenant | undefined> {
+    const row = await this.tenants().where({ id }).first();
+    return row && toTenant(row);
+  }
+
+  async getById(id: string): Promise<Tenant> {
+    const tenant = await this.findById(id);
+    if (!tenant) throw new TenantNotFoundError(id);
+    return tenant;
+  }
+
+  /** Newest first; `after` is the last id of the previous page, so pages stay stable as tenants are added. */
+  async list(query: { status?: TenantStatus; limit: number; after?: string }): Promise<TenantPage> {
+    const builder = this.tenants().orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+    if (query.status) builder.where({ status: query.status });
+    if (query.after) {
+      builder.whereRaw('(created_at, id) < (SELECT created_at, id FROM tenants WHERE id = ?)', [query.after]);
+    }
+    const rows = await builder.limit(query.limit + 1);
+    const tenants = rows.slice(0, query.limit).map(toTenant);
+    const last = tenants[tenants.length - 1];
+    return { tenants, nextCursor: rows.length > query.limit && last ? last.id : null };
+  }
+
+  /** Tenants that should be in the queue: not settled and untouched for a while. */
+  async findUnsettled(untouchedForMs: number): Promise<string[]> {
+    const rows = await this.tenants()
+      .select('id')
+      .whereIn('status', ['pending', 'provisioning'])
+      .andWhere('updated_at', '<', this.master.raw(`now() - make_interval(secs => ?)`, [untouchedForMs / 1000]));
+    return rows.map((row) => row.id);
+  }
+
+  async markAttemptStarted(id: string): Promise<void> {
+    await this.update(id, { status: 'provisioning', step: 'started' }, { attempts: 1 });
+  }
+
+  async recordStep(id: string, step: ProvisioningStep): Promise<void> {
+    await this.update(id, { step });
+  }
+
+  async markReady(id: string): Promise<void> {
+    await this.update(id, { status: 'ready', step: 'ready', last_error: null, ready_at: this.master.fn.now() });
+  }
+
+  /** An attempt failed; the tenant stays `provisioning` unless this was its last attempt. */
+  async recordAttemptFailure(id: string, error: string, finalAttempt: boolean): Promise<void> {
+    await this.update(id, {
+      status: finalAttempt ? 'failed' : 'provisioning',
+      last_error: error.slice(0, MAX_ERROR_TEXT),
+    });
+  }
+
+  /** Moves a failed tenant back to pending; false when it is not failed. */
+  async resetFailed(id: string): Promise<boolean> {
+    const count = await this.tenants()
+      .where({ id, status: 'failed' })
+      .update({ status: 'pending', step: 'queued', updated_at: this.master.fn.now() });
+    return count === 1;
+  }
+
+  private async update(id: string, changes: Record<string, unknown>, increments: Record<string, number> = {}) {
+    const builder = this.tenants().where({ id });
+    for (const [column, by] of Object.entries(increments)) builder.increment(column, by);
+    await builder.update({ ...changes, updated_at: this.master.fn.now() });
+  }
+
+  private tenants() {
+    return this.master<TenantRow>('tenants');
+  }
+}
+
+function toTenant(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    dbName: row.db_name,
+    status: row.status,
+    step: row.step,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    readyAt: row.ready_at,
+  };
+}

@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { knex } from 'knex';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { withDatabase } from '../postgres/connection-url';
+
+/** Runs the Knex tenant migrations inside one tenant database. */
+@Injectable()
+export class TenantSchemaMigrator {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async migrateToLatest(dbName: string): Promise<void> {
+    const tenantDatabase = knex({
+      client: 'pg',
+      connection: withDatabase(this.config.tenantServerUrl, dbName),
+      pool: { min: 0, max: 1 },
+    });
+    try {
+      await tenantDatabase.migrate.latest({ directory: this.config.tenantMigrationsDir });
+    } finally {
+      await tenantDatabase.destroy();
+    }
+  }
+}
