@@ -41,6 +41,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Every environment variable the services read. */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
+
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   masterDatabaseUrl: string;
