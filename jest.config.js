@@ -1,7 +1,7 @@
 /** Unit tests sit beside the code; integration and end-to-end tests live under test/. */
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: { '^@app/tenancy$': '<rootDir>/libs/tenancy/src' },
   testEnvironment: 'node',
   rootDir: __dirname,

@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 export const createOrgBody = z.strictObject(
   { name: z.string({ error: 'name is required and must be a string' }) },
-  { error: 'body must be a JSON object like {"name": "AcmeCorp"}' },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'body must be a JSON object like {"name": "AcmeCorp"}' : undefined,
+  },
 );
 export type CreateOrgBody = z.infer<typeof createOrgBody>;
 

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
+import { knexLog } from '../postgres/knex-log';
 
 export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/master');
 const MIGRATION_LOCK_KEY = 'tenancy:master-migrations';
@@ -16,6 +17,7 @@ export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
     connection: config.masterDatabaseUrl,
     pool: { min: 0, max: 2 * config.workerConcurrency + 4 },
     acquireConnectionTimeout: 10_000,
+    log: knexLog('MasterDatabase'),
   });
   try {
     await migrateMaster(master);

@@ -3,6 +3,7 @@ import { knex } from 'knex';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
+import { knexLog } from '../postgres/knex-log';
 
 /** Runs the Knex tenant migrations inside one tenant database. */
 @Injectable()
@@ -14,6 +15,7 @@ export class TenantSchemaMigrator {
       client: 'pg',
       connection: withDatabase(this.config.tenantServerUrl, dbName),
       pool: { min: 0, max: 1 },
+      log: knexLog(TenantSchemaMigrator.name),
     });
     try {
       await tenantDatabase.migrate.latest({ directory: this.config.tenantMigrationsDir });

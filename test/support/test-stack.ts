@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { AppConfig, databaseOf, loadConfig, withDatabase } from '@app/tenancy';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { createApiApp } from '../../apps/api/src/api.app';
+import { createWorkerApp } from '../../apps/worker/src/worker.app';
+
+const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * One test file's private world on the machine's real PostgreSQL and Redis: its own master
+ * database, tenant database prefix and queue prefix, all removed by `teardown()`.
+ */
+export class TestStack {
+  readonly id = `t${randomBytes(4).toString('hex')}`;
+  readonly config: AppConfig;
+  private readonly apps: INestApplication[] = [];
+
+  constructor(overrides: Record<string, string> = {}) {
+    this.config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: withDatabase(SERVER_URL, `${this.id}_master`),
+      REDIS_URL,
+      TENANT_DB_PREFIX: `${this.id}_`,
+      QUEUE_PREFIX: `test-${this.id}`,
+      PROVISION_BACKOFF_MS: '50',
+      ...overrides,
+    });
+  }
+
+  /** Starts the api on a free port and returns its base URL. */
+  async startApi(): Promise<string> {
+    const app = await createApiApp(this.config);
+    await app.listen(0, '127.0.0.1');
+    this.apps.push(app);
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async startWorker(overrides: Partial<AppConfig> = {}): Promise<INestApplication> {
+    const app = await createWorkerApp({ ...this.config, ...overrides });
+    await app.listen(0, '127.0.0.1');
+    this.apps.push(app);
+    return app;
+  }
+
+  async stop(app: INestApplication): Promise<void> {
+    this.apps.splice(this.apps.indexOf(app), 1);
+    await app.close();
+  }
+
+  /** Runs SQL in the master database or, given its name, a tenant database. */
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], database?: string): Promise<T[]> {
+    const url = database ? withDatabase(this.config.tenantServerUrl, database) : this.config.masterDatabaseUrl;
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Names of the databases this stack's tenants own on the server. */
+  async tenantDatabases(): Promise<string[]> {
+    const rows = await this.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2 ORDER BY datname",
+      [this.config.tenantDbPrefix, databaseOf(this.config.masterDatabaseUrl)],
+      'postgres',
+    );
+    return rows.map((row) => row.datname);
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all(this.apps.splice(0).map((app) => app.close()));
+    const databases = await this.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [this.id],
+      'postgres',
+    );
+    for (const { datname } of databases) {
+      await this.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`, [], 'postgres');
+    }
+    await deleteKeys(this.config.redisUrl, `${this.config.queuePrefix}:*`);
+  }
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new IORedis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
