@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
+import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 
 export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/master');
@@ -45,6 +46,6 @@ async function ensureMasterDatabaseExists(masterUrl: string): Promise<void> {
 async function migrateMaster(master: Knex): Promise<void> {
   await master.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [MIGRATION_LOCK_KEY]);
-    await master.migrate.latest({ directory: MASTER_MIGRATIONS_DIR });
+    await master.migrate.latest({ migrationSource: new DirectoryMigrationSource(MASTER_MIGRATIONS_DIR) });
   });
 }

@@ -3,6 +3,7 @@ import { knex } from 'knex';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
+import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 
 /** Runs the Knex tenant migrations inside one tenant database. */
@@ -18,7 +19,9 @@ export class TenantSchemaMigrator {
       log: knexLog(TenantSchemaMigrator.name),
     });
     try {
-      await tenantDatabase.migrate.latest({ directory: this.config.tenantMigrationsDir });
+      await tenantDatabase.migrate.latest({
+        migrationSource: new DirectoryMigrationSource(this.config.tenantMigrationsDir),
+      });
     } finally {
       await tenantDatabase.destroy();
     }
