@@ -1,0 +1,26 @@
+# One image for both roles; docker-compose.yml picks the entry point:
+#   node dist/apps/api/src/main.js     (HTTP api)
+#   node dist/apps/worker/src/main.js  (BullMQ worker)
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# --ignore-scripts: nothing the build needs has an install script, and the image's npm 10
+# does not enforce package.json "allowScripts" (npm 11), so this keeps the same policy.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY apps ./apps
+COPY libs ./libs
+COPY migrations ./migrations
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# dist/ holds the compiled migrations too; the services find them relative to their own files.
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 3001
+CMD ["node", "dist/apps/api/src/main.js"]
