@@ -28,6 +28,7 @@ export class TestStack {
       TENANT_DB_PREFIX: `${this.id}_`,
       QUEUE_PREFIX: `test-${this.id}`,
       PROVISION_BACKOFF_MS: '50',
+      CREATE_RATE_LIMIT: '0',
       ...overrides,
     });
   }

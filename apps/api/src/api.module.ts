@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AppConfig, TenancyModule } from '@app/tenancy';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, AppConfig, TenancyModule } from '@app/tenancy';
 import { TenantEventsController } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
-import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { ApiExceptionFilter } from './http/api-exception.filter';
 import { OrgController } from './org/org.controller';
 import { OrgService } from './org/org.service';
 
@@ -13,9 +14,18 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [TenancyModule.forRoot({ config, service: 'api' })],
+      imports: [
+        TenancyModule.forRoot({ config, service: 'api' }),
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: ({ createRateLimit }: AppConfig) => ({
+            throttlers: [{ name: 'create', ttl: 60_000, limit: createRateLimit }],
+            skipIf: () => createRateLimit === 0,
+          }),
+        }),
+      ],
       controllers: [OrgController, ApiHealthController, TenantEventsController],
-      providers: [OrgService, TenantStatusFeed, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      providers: [OrgService, TenantStatusFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
 }

@@ -4,5 +4,5 @@ import { WorkerModule } from './worker.module';
 
 /** The provisioning worker; its only HTTP surface is health. */
 export function createWorkerApp(config: AppConfig): Promise<NestFastifyApplication> {
-  return createFastifyApp(WorkerModule.forRoot(config));
+  return createFastifyApp(WorkerModule.forRoot(config), config);
 }

@@ -18,3 +18,4 @@ export * from './tenant-databases/tenant-database.admin';
 export * from './bootstrap/config-from-environment';
 export * from './bootstrap/create-fastify-app';
 export * from './redis/redis-options';
+export * from './postgres/is-connection-error';

@@ -1,15 +1,36 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, MessageEvent, Param, ParseUUIDPipe, Post, Query, Sse } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  MessageEvent,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  Sse,
+  UseGuards,
+} from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
 import { TenantRepository } from '@app/tenancy';
 import { map, Observable } from 'rxjs';
 import { TenantStatusFeed } from '../events/tenant-status.feed';
+import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
+import { JsonBodyGuard } from '../http/json-body.guard';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
-import { CreateOrgBody, createOrgBody, ListOrgsQuery, listOrgsQuery } from './org.schemas';
+import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
 import { OrgService, QueuedTenant } from './org.service';
 import { statusUrlOf, tenantStatusView, tenantView } from './tenant.views';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+const IdempotencyKey = new ZodValidationPipe(idempotencyKey);
 
 @Controller('org')
+@UseGuards(AdminApiKeyGuard)
 export class OrgController {
   constructor(
     private readonly orgs: OrgService,
@@ -20,8 +41,15 @@ export class OrgController {
   /** Records the tenant and queues its provisioning; poll statusUrl or stream events until ready. */
   @Post('create')
   @HttpCode(HttpStatus.ACCEPTED)
-  async create(@Body(new ZodValidationPipe(createOrgBody)) body: CreateOrgBody) {
-    return accepted(await this.orgs.register(body.name));
+  @UseGuards(ThrottlerGuard, JsonBodyGuard)
+  async create(
+    @Body(new ZodValidationPipe(createOrgBody)) body: CreateOrgBody,
+    @Headers('idempotency-key') rawKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const queued = await this.orgs.register(body.name, IdempotencyKey.transform(rawKey));
+    if (queued.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return accepted(queued);
   }
 
   @Get()

@@ -21,3 +21,8 @@ export const listOrgsQuery = z.strictObject({
   after: z.uuid({ error: 'after must be a tenant id (the nextCursor of the previous page)' }).optional(),
 });
 export type ListOrgsQuery = z.infer<typeof listOrgsQuery>;
+
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Idempotency-Key must be 1 to 255 visible ASCII characters' })
+  .optional();

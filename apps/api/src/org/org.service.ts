@@ -1,18 +1,30 @@
-import { ConflictException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import {
   APP_CONFIG,
   AppConfig,
   ProvisioningQueue,
+  provisionJobId,
   slugForTenantName,
   Tenant,
   tenantDatabaseName,
   TenantRepository,
+  TenantSlugTakenError,
 } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
+import { statusUrlOf } from './tenant.views';
 
 export interface QueuedTenant {
   tenant: Tenant;
   jobId: string;
+  /** True when an Idempotency-Key matched an earlier request and this is its tenant again. */
+  replayed?: boolean;
 }
 
 /** Registers organizations and hands their provisioning to the worker. */
@@ -27,14 +39,25 @@ export class OrgService {
     logger.setContext(OrgService.name);
   }
 
-  async register(name: string): Promise<QueuedTenant> {
+  async register(name: string, idempotencyKey?: string): Promise<QueuedTenant> {
     const slug = slugForTenantName(name);
-    const tenant = await this.tenants.create({
-      name: name.trim(),
-      slug,
-      dbName: tenantDatabaseName(this.config.tenantDbPrefix, slug),
-    });
-    return { tenant, jobId: await this.enqueue(tenant) };
+    const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
+    if (idempotency) {
+      const earlier = await this.replay(idempotency);
+      if (earlier) return earlier;
+    }
+    try {
+      const tenant = await this.tenants.create(
+        { name: name.trim(), slug, dbName: tenantDatabaseName(this.config.tenantDbPrefix, slug) },
+        idempotency,
+      );
+      return { tenant, jobId: await this.enqueue(tenant) };
+    } catch (error) {
+      // A concurrent request with the same key won the race: answer as it did.
+      const earlier = error instanceof TenantSlugTakenError && idempotency && (await this.replay(idempotency));
+      if (earlier) return earlier;
+      throw error;
+    }
   }
 
   async retry(tenantId: string): Promise<QueuedTenant> {
@@ -44,6 +67,18 @@ export class OrgService {
     }
     const reset = await this.tenants.getById(tenantId);
     return { tenant: reset, jobId: await this.enqueue(reset) };
+  }
+
+  private async replay(idempotency: { key: string; requestHash: string }): Promise<QueuedTenant | undefined> {
+    const earlier = await this.tenants.findByIdempotencyKey(idempotency.key);
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== idempotency.requestHash) {
+      throw new UnprocessableEntityException('this Idempotency-Key was already used with a different request');
+    }
+    const tenant = await this.tenants.getById(earlier.tenantId);
+    // A pending tenant may be one whose enqueue failed the first time: enqueueing again is the retry.
+    const jobId = tenant.status === 'pending' ? await this.enqueue(tenant) : provisionJobId(tenant.id);
+    return { tenant, jobId, replayed: true };
   }
 
   /**
@@ -59,8 +94,13 @@ export class OrgService {
         message:
           'the job queue (Redis) is unavailable; the tenant is recorded and will be provisioned automatically once it is back',
         tenantId: tenant.id,
-        statusUrl: `/org/${tenant.id}/status`,
+        statusUrl: statusUrlOf(tenant.id),
       });
     }
   }
+}
+
+/** Requests that map to the same tenant count as the same request. */
+function hashRequest(slug: string): string {
+  return createHash('sha256').update(slug).digest('hex');
 }

@@ -2,17 +2,21 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A Nest app on Fastify that logs through pino and closes cleanly on SIGTERM/SIGINT. */
-export async function createFastifyApp(module: DynamicModule): Promise<NestFastifyApplication> {
+export async function createFastifyApp(module: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  if (config.usingDevelopmentSecretKey) {
+    app.get(Logger).warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
+  }
   app.enableShutdownHooks();
   return app;
 }

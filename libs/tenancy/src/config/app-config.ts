@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
@@ -14,7 +15,11 @@ const integer = (min: number, max: number, fallback: number) =>
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' });
 
-const environmentSchema = z.object({
+/** Used only outside production when TENANT_SECRET_KEY is unset; start-up warns about it. */
+const DEVELOPMENT_SECRET_KEY = createHash('sha256').update('tenancy development key: not secret').digest();
+
+const environmentSchema = z
+  .object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl
     .default('postgres://postgres@127.0.0.1:5432/master')
@@ -39,7 +44,21 @@ const environmentSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -' })
     .default('bull'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+  ADMIN_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CREATE_RATE_LIMIT: integer(0, 1_000_000, 60),
+  TENANT_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
+    .optional(),
+  WARM_POOL_SIZE: integer(0, 100, 2),
+  TENANT_TEMPLATE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+})
+  .superRefine((env, context) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const variable of ['ADMIN_API_KEY', 'TENANT_SECRET_KEY'] as const) {
+      if (!env[variable]) context.addIssue({ code: 'custom', path: [variable], message: 'is required when NODE_ENV=production' });
+    }
+  });
 
 /** Every environment variable the services read. */
 export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
@@ -60,6 +79,15 @@ export interface AppConfig {
   tenantDbPrefix: string;
   queuePrefix: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** Unset outside production means the admin endpoints are open (start-up warns). */
+  adminApiKey?: string;
+  /** POST /org/create requests per client per minute; 0 turns the limit off. */
+  createRateLimit: number;
+  /** AES-256 key that encrypts tenant role passwords in the master database. */
+  tenantSecretKey: Buffer;
+  usingDevelopmentSecretKey: boolean;
+  warmPoolSize: number;
+  templateEnabled: boolean;
 }
 
 export class InvalidConfigError extends Error {
@@ -96,5 +124,11 @@ export function loadConfig(environment: Environment): AppConfig {
     tenantDbPrefix: env.TENANT_DB_PREFIX,
     queuePrefix: env.QUEUE_PREFIX,
     logLevel: env.LOG_LEVEL,
+    adminApiKey: env.ADMIN_API_KEY,
+    createRateLimit: env.CREATE_RATE_LIMIT,
+    tenantSecretKey: env.TENANT_SECRET_KEY ? Buffer.from(env.TENANT_SECRET_KEY, 'hex') : DEVELOPMENT_SECRET_KEY,
+    usingDevelopmentSecretKey: !env.TENANT_SECRET_KEY,
+    warmPoolSize: env.WARM_POOL_SIZE,
+    templateEnabled: env.TENANT_TEMPLATE === 'on',
   };
 }

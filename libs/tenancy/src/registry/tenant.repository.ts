@@ -9,6 +9,8 @@ interface TenantRow {
   name: string;
   slug: string;
   db_name: string;
+  db_role: string | null;
+  db_password_encrypted: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;
@@ -16,6 +18,18 @@ interface TenantRow {
   created_at: Date;
   updated_at: Date;
   ready_at: Date | null;
+}
+
+export interface NewTenant {
+  name: string;
+  slug: string;
+  dbName: string;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  /** Hash of the request body, so a key reused for another request is told apart. */
+  requestHash: string;
 }
 
 export interface TenantPage {
@@ -31,18 +45,33 @@ const MAX_ERROR_TEXT = 2000;
 export class TenantRepository {
   constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
 
-  async create(tenant: { name: string; slug: string; dbName: string }): Promise<Tenant> {
+  /** Inserts a pending tenant, and with it the idempotency key that created it, atomically. */
+  async create(tenant: NewTenant, idempotency?: IdempotencyRecord): Promise<Tenant> {
     try {
-      const [row] = await this.tenants()
-        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, step: 'queued' })
-        .returning('*');
-      return toTenant(row);
+      return await this.master.transaction(async (trx) => {
+        const [row] = await trx<TenantRow>('tenants')
+          .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, db_role: tenant.dbName, step: 'queued' })
+          .returning('*');
+        if (idempotency) {
+          await trx('idempotency_keys').insert({
+            key: idempotency.key,
+            request_hash: idempotency.requestHash,
+            tenant_id: row.id,
+          });
+        }
+        return toTenant(row);
+      });
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       const existing = await this.tenants().where({ slug: tenant.slug }).orWhere({ db_name: tenant.dbName }).first();
       if (!existing) throw error;
       throw new TenantSlugTakenError(tenant.slug, existing.id);
     }
+  }
+
+  async findByIdempotencyKey(key: string): Promise<(IdempotencyRecord & { tenantId: string }) | undefined> {
+    const row = await this.master('idempotency_keys').where({ key }).first();
+    return row && { key: row.key, requestHash: row.request_hash, tenantId: row.tenant_id };
   }
 
   async findById(id: string): Promise<Tenant | undefined> {
@@ -83,6 +112,17 @@ export class TenantRepository {
 
   async markAttemptStarted(id: string): Promise<void> {
     await this.update(id, { status: 'provisioning', step: 'started' }, { attempts: 1 });
+  }
+
+  /** Stores the tenant role's password only if none is stored yet; returns the one stored. */
+  async storePasswordOnce(id: string, encrypted: string): Promise<string> {
+    await this.tenants().where({ id }).whereNull('db_password_encrypted').update({ db_password_encrypted: encrypted });
+    const row = await this.tenants().select('db_password_encrypted').where({ id }).first();
+    return row!.db_password_encrypted!;
+  }
+
+  async replacePassword(id: string, encrypted: string): Promise<void> {
+    await this.update(id, { db_password_encrypted: encrypted });
   }
 
   async recordStep(id: string, step: ProvisioningStep): Promise<void> {
@@ -126,6 +166,8 @@ function toTenant(row: TenantRow): Tenant {
     name: row.name,
     slug: row.slug,
     dbName: row.db_name,
+    dbRole: row.db_role ?? row.db_name,
+    dbPasswordEncrypted: row.db_password_encrypted,
     status: row.status,
     step: row.step,
     attempts: row.attempts,

@@ -9,6 +9,9 @@ export interface Tenant {
   name: string;
   slug: string;
   dbName: string;
+  /** The login role that owns the tenant's database. */
+  dbRole: string;
+  dbPasswordEncrypted: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;
