@@ -9,6 +9,8 @@ import {
 import {
   APP_CONFIG,
   AppConfig,
+  assertNotReserved,
+  databaseOf,
   ProvisioningQueue,
   provisionJobId,
   slugForTenantName,
@@ -41,6 +43,8 @@ export class OrgService {
 
   async register(name: string, idempotencyKey?: string): Promise<QueuedTenant> {
     const slug = slugForTenantName(name);
+    const dbName = tenantDatabaseName(this.config.tenantDbPrefix, slug);
+    assertNotReserved(dbName, [databaseOf(this.config.masterDatabaseUrl)]);
     const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
     if (idempotency) {
       const earlier = await this.replay(idempotency);
@@ -48,7 +52,7 @@ export class OrgService {
     }
     try {
       const tenant = await this.tenants.create(
-        { name: name.trim(), slug, dbName: tenantDatabaseName(this.config.tenantDbPrefix, slug) },
+        { name: name.trim(), slug, dbName },
         idempotency,
       );
       return { tenant, jobId: await this.enqueue(tenant) };

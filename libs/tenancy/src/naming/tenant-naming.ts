@@ -52,3 +52,10 @@ export function tenantDatabaseName(prefix: string, slug: string): string {
   const kept = full.slice(0, MAX_DATABASE_NAME_BYTES - HASH_SUFFIX_LENGTH - 1).replace(/_+$/, '');
   return `${kept}_${hash}`;
 }
+
+/** Refuses a tenant database name that is already spoken for (the master database, say). */
+export function assertNotReserved(dbName: string, reserved: readonly string[]): void {
+  if (reserved.includes(dbName)) {
+    throw new TenantNameRejectedError(`name maps to the database "${dbName}", which is reserved; choose another name`);
+  }
+}

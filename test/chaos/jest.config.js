@@ -1,0 +1,12 @@
+/** The chaos suite: real api/worker processes against a private PostgreSQL and Redis. Not part of `npm test`. */
+const path = require('node:path');
+
+module.exports = {
+  displayName: 'chaos',
+  rootDir: path.resolve(__dirname, '../..'),
+  testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testEnvironment: 'node',
+  testTimeout: 90_000,
+};
