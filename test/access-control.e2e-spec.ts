@@ -14,7 +14,12 @@ describe('access control and rate limiting', () => {
   afterAll(() => stack.teardown());
 
   it('refuses /org without the admin key, with a wrong key, or with another scheme', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-key-wrong-key' }, { authorization: `Basic ${ADMIN_API_KEY}` }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-key-wrong-key' },
+      { authorization: `Basic ${ADMIN_API_KEY}` },
+    ];
+    for (const headers of attempts) {
       const answer = await http(api, 'GET', '/org', { headers });
       expect(answer.status).toBe(401);
       expect(answer.body.message).toMatch(/ADMIN_API_KEY|admin API key/);

@@ -54,9 +54,9 @@ export class TestStack {
     await app.close();
   }
 
-  /** Runs SQL in the master database or, given its name, a tenant database. */
+  /** Runs SQL, as the test's superuser, in the master database or in the database named. */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], database?: string): Promise<T[]> {
-    const url = database ? withDatabase(this.config.tenantServerUrl, database) : this.config.masterDatabaseUrl;
+    const url = database ? withDatabase(SERVER_URL, database) : this.config.masterDatabaseUrl;
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -66,10 +66,11 @@ export class TestStack {
     }
   }
 
-  /** Names of the databases this stack's tenants own on the server. */
+  /** Names of the tenant databases on the server (not the master, template or warm spares). */
   async tenantDatabases(): Promise<string[]> {
     const rows = await this.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2 ORDER BY datname",
+      `SELECT datname FROM pg_database
+        WHERE starts_with(datname, $1) AND NOT starts_with(datname, $1 || '_') AND datname <> $2 ORDER BY datname`,
       [this.config.tenantDbPrefix, databaseOf(this.config.masterDatabaseUrl)],
       'postgres',
     );
@@ -84,8 +85,15 @@ export class TestStack {
       'postgres',
     );
     for (const { datname } of databases) {
+      await this.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`, [], 'postgres').catch(() => undefined);
       await this.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`, [], 'postgres');
     }
+    const roles = await this.query<{ rolname: string }>(
+      'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)',
+      [this.id],
+      'postgres',
+    );
+    for (const { rolname } of roles) await this.query(`DROP ROLE IF EXISTS "${rolname}"`, [], 'postgres');
     await deleteKeys(this.config.redisUrl, `${this.config.queuePrefix}:*`);
   }
 }

@@ -3,6 +3,7 @@ import { AppConfig, ProvisioningModule, TenancyModule } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
+import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
 
 @Module({})
 export class WorkerModule {
@@ -11,7 +12,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [TenancyModule.forRoot({ config, service: 'worker' }), ProvisioningModule],
       controllers: [WorkerHealthController],
-      providers: [ProvisionTenantProcessor, UnsettledTenantsReconciler],
+      providers: [ProvisionTenantProcessor, UnsettledTenantsReconciler, WarmPoolRefiller],
     };
   }
 }

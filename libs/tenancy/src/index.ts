@@ -19,3 +19,7 @@ export * from './bootstrap/config-from-environment';
 export * from './bootstrap/create-fastify-app';
 export * from './redis/redis-options';
 export * from './postgres/is-connection-error';
+export * from './secrets/tenant-secret.cipher';
+export * from './tenant-databases/tenant-template';
+export * from './tenant-databases/warm-pool';
+export * from './tenant-databases/internal-database-names';

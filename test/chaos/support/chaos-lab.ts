@@ -7,7 +7,6 @@ import { PrivateRedis } from './private-redis';
 import type { ServiceProcess } from './service-process';
 
 const REPO = path.resolve(__dirname, '../../..');
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Everything the scenarios share: a temp directory, a snapshot of the build, a private
@@ -22,21 +21,12 @@ export class ChaosLab {
   redis!: PrivateRedis;
   private readonly processes = new Set<ServiceProcess>();
   private failed = false;
-  private readonly onExit = () => this.killEverythingSync();
-  /** Jest installs no handler for these, so without ours an interrupted run would leave everything running. */
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    this.killEverythingSync();
-    this.forgetHandlers();
-    process.kill(process.pid, signal);
-  };
 
   script(app: 'api' | 'worker'): string {
     return path.join(this.appDir, 'dist/apps', app, 'src/main.js');
   }
 
   async start(): Promise<void> {
-    process.on('exit', this.onExit);
-    for (const signal of SIGNALS) process.on(signal, this.onSignal);
     chmodSync(this.root, 0o755); // the postgres user must reach its directory inside
     mkdirSync(this.logDir);
     this.snapshotBuild();
@@ -58,8 +48,8 @@ export class ChaosLab {
 
   async cleanup(): Promise<string | undefined> {
     await Promise.allSettled([...this.processes].map((service) => service.stop()));
-    await this.redis?.stop().catch(() => this.redis.killNowSync());
-    await this.pg?.stop('fast').catch(() => this.pg.stopNowSync());
+    await this.redis?.stop();
+    await this.pg?.stop('fast').catch(() => this.pg.kill9());
     let keptLogs: string | undefined;
     if (this.failed) {
       keptLogs = path.join(REPO, 'test/chaos/logs', new Date().toISOString().replace(/[:.]/g, '-'));
@@ -67,13 +57,7 @@ export class ChaosLab {
       if (this.pg && existsSync(this.pg.logFile)) cpSync(this.pg.logFile, path.join(keptLogs, 'postgres.log'));
     }
     rmSync(this.root, { recursive: true, force: true });
-    this.forgetHandlers();
     return keptLogs;
-  }
-
-  private forgetHandlers(): void {
-    process.off('exit', this.onExit);
-    for (const signal of SIGNALS) process.off(signal, this.onSignal);
   }
 
   private snapshotBuild(): void {
@@ -81,13 +65,5 @@ export class ChaosLab {
     if (!existsSync(path.join(dist, 'apps/worker/src/main.js'))) throw new Error('no build in dist/: run `npm run build`');
     cpSync(dist, path.join(this.appDir, 'dist'), { recursive: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(this.appDir, 'node_modules'));
-  }
-
-  /** For an interrupted run: nothing may outlive the test process. */
-  private killEverythingSync(): void {
-    for (const service of this.processes) service.killNowSync();
-    this.redis?.killNowSync();
-    this.pg?.stopNowSync();
-    rmSync(this.root, { recursive: true, force: true });
   }
 }

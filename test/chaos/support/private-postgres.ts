@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -35,23 +35,30 @@ export class PrivatePostgres {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
     mkdirSync(this.dir, { mode: 0o700 });
     chownSync(this.dir, uid, gid);
-    closeSync(openSync(this.logFile, 'a'));
-    chownSync(this.logFile, uid, gid);
     await this.asPostgres('initdb', ['-D', this.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C']);
   }
 
-  /** Starts the server and waits until it accepts connections; retries while a killed predecessor lingers. */
+  /**
+   * Runs `postgres` as a child (through runuser), not `pg_ctl start`, whose setsid would let the
+   * server outlive an interrupted run; a Ctrl-C reaches it with the rest of the process group.
+   * Retries while a killed predecessor's backends linger.
+   */
   async start(): Promise<void> {
-    const options = `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.dir}`;
-    const args = ['start', '-D', this.dataDir, '-l', this.logFile, '-w', '-t', '30', '-o', options];
+    const args = ['-D', this.dataDir, '-c', 'listen_addresses=127.0.0.1', '-p', String(this.port), '-k', this.dir];
     for (let attempt = 1; ; attempt++) {
-      try {
-        await this.asPostgres('pg_ctl', args);
-        return;
-      } catch (error) {
-        if (attempt >= 10) throw error;
-        await sleep(500);
+      const log = openSync(this.logFile, 'a');
+      const server = spawn('runuser', ['-u', 'postgres', '--', path.join(BIN, 'postgres'), ...args], { stdio: ['ignore', log, log] });
+      closeSync(log);
+      const exited = () => server.exitCode !== null || server.signalCode !== null;
+      // Crash recovery after kill -9 or an immediate stop fsyncs the whole data directory first.
+      const ready = await pollUntil(async () => exited() || (await this.query('postgres', 'SELECT 1'), true), 60_000);
+      if (!exited()) {
+        if (ready) return;
+        server.kill('SIGKILL');
+        throw new Error(`postgres did not accept connections within 60 s (log: ${this.logFile})`);
       }
+      if (attempt >= 10) throw new Error(`postgres did not start (log: ${this.logFile})`);
+      await sleep(500);
     }
   }
 
@@ -74,19 +81,9 @@ export class PrivatePostgres {
     await pollUntil(async () => !isAlive(pid), 10_000, 50);
   }
 
-  /** Synchronous last resort for process exit handlers. */
-  stopNowSync(): void {
-    try {
-      execFileSync('runuser', ['-u', 'postgres', '--', path.join(BIN, 'pg_ctl'), 'stop', '-D', this.dataDir, '-m', 'immediate'], {
-        stdio: 'ignore',
-      });
-    } catch {
-      // not running
-    }
-  }
-
   async query<T = Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 5_000 });
+    client.on('error', () => undefined); // a server going away mid-query rejects the query; this event would crash jest
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as T[];

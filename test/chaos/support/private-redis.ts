@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import IORedis from 'ioredis';
-import { pollUntil } from './wait';
+import { pollUntil, sleep } from './wait';
 
 /** A redis-server child without persistence: a restart comes back empty. */
 export class PrivateRedis {
@@ -36,17 +36,12 @@ export class PrivateRedis {
   /** Killed and started again on the same port, empty. */
   async restart(downtimeMs = 0): Promise<void> {
     await this.kill9();
-    await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+    await sleep(downtimeMs);
     await this.start();
   }
 
   async flushAll(): Promise<void> {
     await this.withClient((client) => client.flushall());
-  }
-
-  /** Synchronous last resort for process exit handlers. */
-  killNowSync(): void {
-    this.child?.kill('SIGKILL');
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {

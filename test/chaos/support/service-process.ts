@@ -43,7 +43,8 @@ export class ServiceProcess {
       if (!this.stopping && this.child === child) this.unexpectedExits.push(`${this.name} exited by itself (${how})`);
     });
     if (!(await this.waitHealthy(READY_TIMEOUT_MS))) {
-      throw new Error(`${this.name} was not ready within ${READY_TIMEOUT_MS} ms (log: ${this.logFile})`);
+      const what = this.running ? `was not ready within ${READY_TIMEOUT_MS} ms` : 'exited during start-up';
+      throw new Error(`${this.name} ${what} (log: ${this.logFile})`);
     }
   }
 
@@ -92,12 +93,6 @@ export class ServiceProcess {
   thaw(): void {
     this.mark(`chaos: SIGCONT ${this.name}`);
     this.child?.kill('SIGCONT');
-  }
-
-  /** Synchronous last resort for process exit handlers. */
-  killNowSync(): void {
-    this.stopping = true;
-    this.child?.kill('SIGKILL');
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DependencyHealthIndicator } from '@app/tenancy';
+import { DependencyHealthIndicator, WarmPool } from '@app/tenancy';
 import { ProvisionTenantProcessor } from '../provisioning/provision-tenant.processor';
 
 @Controller('health')
@@ -10,9 +10,10 @@ export class WorkerHealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dependencies: DependencyHealthIndicator,
     private readonly processor: ProvisionTenantProcessor,
+    private readonly pool: WarmPool,
   ) {}
 
-  /** Readiness: the master database, Redis, and a BullMQ worker taking jobs. */
+  /** Readiness: the master database, Redis, and a BullMQ worker taking jobs; the warm pool's level. */
   @Get()
   @HealthCheck()
   check() {
@@ -24,6 +25,8 @@ export class WorkerHealthController {
         const worker = this.processor.worker;
         return worker.isRunning() && !worker.closing ? indicator.up() : indicator.down({ message: 'not running' });
       },
+      // An empty pool only makes provisioning slower, so it never marks the worker unhealthy.
+      () => this.dependencies.probe('warm_pool', async () => undefined, () => this.pool.level()),
     ]);
   }
 }

@@ -6,6 +6,7 @@ import {
   PROVISIONING_QUEUE,
   ProvisionTenant,
   ProvisionTenantJob,
+  isConnectionError,
   TenantBusyError,
 } from '@app/tenancy';
 import { DelayedError, Job } from 'bullmq';
@@ -13,6 +14,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 
 const BUSY_TENANT_RETRY_MS = 1000;
+const MAX_UNAVAILABLE_RETRY_MS = 10_000;
 
 /**
  * BullMQ lock and stall settings: a worker renews its lock every lockDuration/2; when it dies,
@@ -41,14 +43,27 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
         await this.provisionTenant.execute({ tenantId: job.data.tenantId, final });
         jobLogger.info('tenant provisioned');
       } catch (error) {
-        if (!(error instanceof TenantBusyError)) {
+        const waitMs = this.waitWithoutSpendingAttempt(job, error);
+        if (waitMs === undefined) {
           jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
           throw error;
         }
-        // Not a failure: wait for the other holder without spending an attempt.
-        await job.moveToDelayed(Date.now() + BUSY_TENANT_RETRY_MS, token);
+        jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
+        await job.moveToDelayed(Date.now() + waitMs, token);
         throw new DelayedError();
       }
     });
+  }
+
+  /**
+   * Neither another worker holding the tenant nor PostgreSQL being away is the tenant's fault:
+   * such a job waits and comes back without using up its attempts, so it finishes once things
+   * are back however long that takes.
+   */
+  private waitWithoutSpendingAttempt(job: Job, error: unknown): number | undefined {
+    if (error instanceof TenantBusyError) return BUSY_TENANT_RETRY_MS;
+    if (!isConnectionError(error)) return undefined;
+    const postponements = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
+    return Math.min(Math.max(this.config.provisionBackoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);
   }
 }

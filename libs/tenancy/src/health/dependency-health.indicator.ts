@@ -30,18 +30,23 @@ export class DependencyHealthIndicator {
     });
   }
 
-  async probe(key: string, check: () => Promise<void>): Promise<HealthIndicatorResult> {
+  /** Runs `check` within the timeout; `details` adds figures to an `up` answer. */
+  async probe(
+    key: string,
+    check: () => Promise<void>,
+    details?: () => Promise<Record<string, unknown>>,
+  ): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
       await withTimeout(check(), CHECK_TIMEOUT_MS);
-      return indicator.up();
+      return indicator.up(details && (await withTimeout(details(), CHECK_TIMEOUT_MS)));
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }
   }
 }
 
-function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);

@@ -7,12 +7,13 @@ const DUPLICATE_DATABASE = '42P04';
 /** Raised instead of 42P04 when two sessions create the same database at the same moment. */
 const UNIQUE_VIOLATION = '23505';
 
-/** Creates the database unless it exists; returns whether this call created it. */
-export async function createDatabaseIfMissing(client: Queryable, name: string): Promise<boolean> {
+/** Creates the database (a copy of `template` if given) unless it exists; returns whether this call created it. */
+export async function createDatabaseIfMissing(client: Queryable, name: string, template?: string): Promise<boolean> {
   const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (existing.rowCount) return false;
   try {
-    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    const from = template ? ` TEMPLATE ${quoteIdentifier(template)}` : '';
+    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}${from}`);
     return true;
   } catch (error) {
     const code = (error as { code?: string }).code;

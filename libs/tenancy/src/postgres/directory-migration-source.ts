@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Knex } from 'knex';
 
@@ -16,6 +17,15 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
     const files = (await readdir(this.directory)).filter((file) => MIGRATION_FILE.test(file)).sort();
     const byName = new Map(files.map((file) => [this.getMigrationName(file), file]));
     return [...byName.values()];
+  }
+
+  /** A hash of every migration's name and content. */
+  async fingerprint(): Promise<string> {
+    const hash = createHash('sha256');
+    for (const file of await this.getMigrations()) {
+      hash.update(this.getMigrationName(file)).update('\0').update(await readFile(path.join(this.directory, file))).update('\0');
+    }
+    return hash.digest('hex');
   }
 
   getMigrationName(file: string): string {

@@ -7,6 +7,6 @@ import { ProvisionTenant } from './provision-tenant.use-case';
 @Module({
   imports: [TenantDatabasesModule, TenantEventsModule],
   providers: [ProvisionTenant],
-  exports: [ProvisionTenant],
+  exports: [ProvisionTenant, TenantDatabasesModule],
 })
 export class ProvisioningModule {}

@@ -2,8 +2,13 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantDatabaseFactory } from './tenant-database.factory';
+import { TenantDatabaseProvisioner } from './tenant-database.provisioner';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
+import { TenantTemplate } from './tenant-template';
+import { WarmPool } from './warm-pool';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
 @Global()
@@ -13,12 +18,17 @@ import { TENANT_SERVER_POOL } from './tenant-server.tokens';
       provide: TENANT_SERVER_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 1 }),
+        new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 2 }),
     },
     TenantDatabaseAdmin,
+    TenantDatabaseFactory,
+    TenantDatabaseProvisioner,
     TenantSchemaMigrator,
+    TenantSecretCipher,
+    TenantTemplate,
+    WarmPool,
   ],
-  exports: [TenantDatabaseAdmin, TenantSchemaMigrator],
+  exports: [TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantSecretCipher, TenantTemplate, WarmPool],
 })
 export class TenantDatabasesModule implements OnApplicationShutdown {
   constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}

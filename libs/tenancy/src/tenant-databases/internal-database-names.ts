@@ -1,0 +1,30 @@
+/**
+ * Names of the service's own databases and roles on the tenant server. They start with the
+ * prefix and then `_`; a tenant's slug never starts with `_`, so no tenant can take them.
+ */
+export class InternalDatabaseNames {
+  constructor(private readonly prefix: string) {}
+
+  get template(): string {
+    return `${this.prefix}_template`;
+  }
+
+  /** Where a new template is built before it replaces the old one. */
+  get templateBuild(): string {
+    return `${this.prefix}_template_build`;
+  }
+
+  /** Owns the template's tables; every copy's tables are reassigned to the tenant's role. */
+  get templateOwner(): string {
+    return `${this.prefix}_template_owner`;
+  }
+
+  /** Pool databases of one template version share this beginning. */
+  poolPrefix(templateHash: string): string {
+    return `${this.prefix}_pool_${templateHash.slice(0, 12)}_`;
+  }
+
+  get anyPoolPrefix(): string {
+    return `${this.prefix}_pool_`;
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantTemplate } from './tenant-template';
+import { WarmPool } from './warm-pool';
+
+/** How the tenant's database came to be, fastest first. */
+export type DatabaseOrigin = 'existing' | 'pool' | 'template' | 'created';
+
+/** The template is being rebuilt or dropped right now, or someone is connected to it. */
+const TEMPLATE_BUSY_CODES = new Set(['55006', '3D000']);
+
+/**
+ * Makes sure the tenant's database exists: one left by an earlier attempt is reused as it is,
+ * else a warm spare is renamed, else the template is cloned, else it is created empty.
+ */
+@Injectable()
+export class TenantDatabaseFactory {
+  private readonly logger = new Logger(TenantDatabaseFactory.name);
+
+  constructor(
+    private readonly admin: TenantDatabaseAdmin,
+    private readonly template: TenantTemplate,
+    private readonly pool: WarmPool,
+  ) {}
+
+  async materialize(dbName: string): Promise<DatabaseOrigin> {
+    const state = await this.admin.state(dbName);
+    if (state === 'valid') return 'existing';
+    if (state === 'invalid') {
+      this.logger.warn({ dbName }, 'database left invalid by an interrupted operation; rebuilding it');
+      await this.admin.drop(dbName);
+    }
+    if (await this.pool.claim(dbName)) return 'pool';
+    if (await this.cloneTemplate(dbName)) return 'template';
+    await this.admin.createDatabase(dbName);
+    return 'created';
+  }
+
+  private async cloneTemplate(dbName: string): Promise<boolean> {
+    const template = await this.template.usable();
+    if (!template) return false;
+    try {
+      return await this.admin.createDatabase(dbName, { template });
+    } catch (error) {
+      if (!TEMPLATE_BUSY_CODES.has((error as { code?: string }).code ?? '')) throw error;
+      this.logger.warn({ dbName, err: error }, 'template busy; creating the database without it');
+      return false;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { AdvisoryLock } from '../master/advisory-lock';
+import { InternalDatabaseNames } from './internal-database-names';
+import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantSchemaMigrator } from './tenant-schema.migrator';
+
+const COMMENT_PREFIX = 'tenancy template ';
+
+/**
+ * A database with every tenant migration applied, which new tenant databases are cloned from
+ * (as pgtestdb and IntegreSQL do). It is rebuilt whenever the tenant migrations change.
+ */
+@Injectable()
+export class TenantTemplate {
+  private readonly logger = new Logger(TenantTemplate.name);
+  private readonly names: InternalDatabaseNames;
+  private fingerprint?: Promise<string>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly admin: TenantDatabaseAdmin,
+    private readonly migrator: TenantSchemaMigrator,
+    private readonly lock: AdvisoryLock,
+  ) {
+    this.names = new InternalDatabaseNames(config.tenantDbPrefix);
+  }
+
+  /** The fingerprint of the tenant migrations this process runs. */
+  currentFingerprint(): Promise<string> {
+    this.fingerprint ??= this.migrator.fingerprint();
+    return this.fingerprint;
+  }
+
+  /** The template's name when it exists and matches the current migrations. */
+  async usable(): Promise<string | undefined> {
+    if (!this.config.templateEnabled) return undefined;
+    const comment = await this.admin.comment(this.names.template);
+    return comment === COMMENT_PREFIX + (await this.currentFingerprint()) ? this.names.template : undefined;
+  }
+
+  /** Builds the template if it is missing or stale; one builder at a time across all workers. */
+  async ensureBuilt(): Promise<string | undefined> {
+    if (!this.config.templateEnabled) return undefined;
+    const existing = await this.usable();
+    if (existing) return existing;
+    const run = await this.lock.tryRunExclusive(`tenancy:template:${this.config.tenantDbPrefix}`, async () => {
+      return (await this.usable()) ?? this.build();
+    });
+    return run.acquired ? run.value : undefined;
+  }
+
+  private async build(): Promise<string> {
+    const started = Date.now();
+    const { template, templateBuild, templateOwner } = this.names;
+    const fingerprint = await this.currentFingerprint();
+    await this.admin.drop(templateBuild);
+    await this.admin.ensureRole(templateOwner, null);
+    await this.admin.createDatabase(templateBuild);
+    await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
+    await this.admin.drop(template);
+    await this.admin.renameDatabase(templateBuild, template);
+    await this.admin.markTemplate(template, COMMENT_PREFIX + fingerprint);
+    this.logger.log({ template, fingerprint: fingerprint.slice(0, 12), ms: Date.now() - started }, 'tenant template built');
+    return template;
+  }
+
+  /** The role owning template copies' objects, once a template was ever built. */
+  async existingOwnerRole(): Promise<string | undefined> {
+    return (await this.admin.roleExists(this.names.templateOwner)) ? this.names.templateOwner : undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { withDatabase } from '@app/tenancy';
+import { createOrg, waitForStatus } from './support/tenant-client';
+import { TestStack } from './support/test-stack';
+
+/** The provisioner is an ordinary role with CREATEDB and CREATEROLE, not a superuser. */
+describe('least privilege', () => {
+  const provisioner = `provisioner_${randomBytes(4).toString('hex')}`;
+  const stack = new TestStack({
+    TENANT_DATABASE_URL: `postgres://${provisioner}@127.0.0.1:5432/postgres`,
+    TENANT_SECRET_KEY: 'ef'.repeat(32),
+  });
+  let api: string;
+
+  const connectAs = async (role: string, database: string) => {
+    const client = new Client({ connectionString: withDatabase(`postgres://${role}@127.0.0.1:5432/`, database) });
+    await client.connect();
+    return client;
+  };
+
+  beforeAll(async () => {
+    await stack.query(`CREATE ROLE "${provisioner}" LOGIN CREATEDB CREATEROLE`, [], 'postgres');
+    api = await stack.startApi();
+    await stack.startWorker();
+  });
+  afterAll(async () => {
+    await stack.teardown();
+    await stack.query(`DROP ROLE IF EXISTS "${provisioner}"`, [], 'postgres');
+  });
+
+  it('gives each tenant its own role that owns its database and tables, and keeps others out', async () => {
+    const [alpha, beta] = await Promise.all([createOrg(api, 'Alpha Co'), createOrg(api, 'Beta Co')]);
+    await Promise.all([waitForStatus(api, alpha.id, ['ready']), waitForStatus(api, beta.id, ['ready'])]);
+
+    const [database] = await stack.query<{ owner: string; public_connect: boolean }>(
+      `SELECT pg_get_userbyid(datdba) AS owner, has_database_privilege('public', oid, 'CONNECT') AS public_connect
+         FROM pg_database WHERE datname = $1`,
+      [alpha.dbName],
+      'postgres',
+    );
+    expect(database).toEqual({ owner: alpha.dbName, public_connect: false });
+    const [table] = await stack.query<{ tableowner: string }>(
+      "SELECT tableowner FROM pg_tables WHERE tablename = 'users'",
+      [],
+      alpha.dbName,
+    );
+    expect(table!.tableowner).toBe(alpha.dbName);
+
+    const own = await connectAs(alpha.dbName, alpha.dbName);
+    await own.query("INSERT INTO users (name, email) VALUES ('Ada', 'ada@alpha.test')");
+    await own.end();
+    await expect(connectAs(alpha.dbName, beta.dbName)).rejects.toThrow(/permission denied for database/);
+  });
+
+  it('stores the role password only encrypted', async () => {
+    const rows = await stack.query<{ db_password_encrypted: string }>('SELECT db_password_encrypted FROM tenants');
+    for (const row of rows) expect(row.db_password_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    const [provisionerRole] = await stack.query<{ rolsuper: boolean }>(
+      'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
+      [provisioner],
+      'postgres',
+    );
+    expect(provisionerRole!.rolsuper).toBe(false);
+  });
+});
