@@ -8,6 +8,8 @@ const shared = {
 };
 
 module.exports = {
+  // End-to-end tests wait for real provisioning; each wait has its own, shorter, deadline.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -58,6 +58,7 @@ export class TenantTemplate {
     await this.admin.drop(templateBuild);
     await this.admin.ensureRole(templateOwner, null);
     await this.admin.createDatabase(templateBuild);
+    await this.admin.handOver(templateBuild, templateOwner);
     await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);

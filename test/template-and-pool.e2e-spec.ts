@@ -1,0 +1,114 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { http } from './support/http';
+import { createOrg, waitForStatus } from './support/tenant-client';
+import { TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
+
+const EXTRA_MIGRATION = `
+exports.up = (knex) => knex.schema.createTable('projects', (table) => table.increments('id'));
+exports.down = (knex) => knex.schema.dropTable('projects');
+`;
+
+describe('template and warm pool', () => {
+  const migrations = mkdtempSync(path.join(tmpdir(), 'tenant-migrations-'));
+  const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations, WARM_POOL_SIZE: '2' });
+  const names = () => ({ template: `${stack.config.tenantDbPrefix}_template`, pool: `${stack.config.tenantDbPrefix}_pool_` });
+  let api: string;
+  let worker: INestApplication;
+
+  const workerHealth = async () => {
+    const { port } = worker.getHttpServer().address();
+    return (await http(`http://127.0.0.1:${port}`, 'GET', '/health')).body;
+  };
+  const spares = async () =>
+    (await stack.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [names().pool], 'postgres')).map(
+      (row) => row.datname,
+    );
+  const tables = async (dbName: string) =>
+    (
+      await stack.query<{ tablename: string; tableowner: string }>(
+        "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+        [],
+        dbName,
+      )
+    ).map((row) => `${row.tablename}:${row.tableowner}`);
+
+  beforeAll(async () => {
+    cpSync(path.resolve(__dirname, '../migrations/tenant'), migrations, { recursive: true });
+    api = await stack.startApi();
+    worker = await stack.startWorker();
+  });
+  afterAll(async () => {
+    await stack.teardown();
+    rmSync(migrations, { recursive: true, force: true });
+  });
+
+  it('builds a template that nobody may connect to and fills the pool, visible in health', async () => {
+    await waitFor('a full warm pool', async () => {
+      const level = (await workerHealth()).details?.warm_pool;
+      return level?.size === 2 ? level : undefined;
+    });
+    const [template] = await stack.query<{ datistemplate: boolean; datallowconn: boolean }>(
+      'SELECT datistemplate, datallowconn FROM pg_database WHERE datname = $1',
+      [names().template],
+      'postgres',
+    );
+    expect(template).toEqual({ datistemplate: true, datallowconn: false });
+  });
+
+  it('hands a spare to a new tenant, owned by the tenant role, and refills the pool', async () => {
+    const before = await spares();
+    const created = await createOrg(api, 'Pooled Tenant');
+    await waitForStatus(api, created.id, ['ready']);
+    expect(await tables(created.dbName)).toEqual(
+      ['knex_migrations', 'knex_migrations_lock', 'users'].map((table) => `${table}:${created.dbName}`),
+    );
+    const after = await waitFor('the pool to be refilled', async () => {
+      const now = await spares();
+      return now.length === 2 ? now : undefined;
+    });
+    expect(after.filter((spare) => before.includes(spare))).toHaveLength(1);
+  });
+
+  it('rebuilds the template when the migrations change and never hands out an old spare', async () => {
+    const oldSpares = await spares();
+    writeFileSync(path.join(migrations, '29990101000000_create_projects.js'), EXTRA_MIGRATION);
+    await stack.stop(worker);
+    worker = await stack.startWorker();
+
+    const created = await createOrg(api, 'After Migration Change');
+    await waitForStatus(api, created.id, ['ready']);
+    expect(await tables(created.dbName)).toContain(`projects:${created.dbName}`);
+
+    const fresh = await waitFor('a pool of new spares', async () => {
+      const now = await spares();
+      return now.length === 2 && now.every((spare) => !oldSpares.includes(spare)) ? now : undefined;
+    });
+    expect(fresh).toHaveLength(2);
+  });
+});
+
+describe('without template or pool', () => {
+  const stack = new TestStack({ TENANT_TEMPLATE: 'off' });
+  let api: string;
+
+  beforeAll(async () => {
+    api = await stack.startApi();
+    await stack.startWorker();
+  });
+  afterAll(() => stack.teardown());
+
+  it('creates and migrates the database from scratch, and makes no template', async () => {
+    const created = await createOrg(api, 'Plain Path');
+    await waitForStatus(api, created.id, ['ready']);
+    const columns = await stack.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'users'", [], created.dbName);
+    expect(columns).toHaveLength(1);
+    const internal = await stack.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+      `${stack.config.tenantDbPrefix}_`,
+    ], 'postgres');
+    expect(internal).toEqual([]);
+  });
+});
