@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { withDatabase } from '@app/tenancy';
+import { TenantSecretCipher, withDatabase } from '@app/tenancy';
+import { http } from './support/http';
 import { createOrg, waitForStatus } from './support/tenant-client';
 import { TestStack } from './support/test-stack';
 
@@ -62,5 +63,35 @@ describe('least privilege', () => {
       'postgres',
     );
     expect(provisionerRole!.rolsuper).toBe(false);
+  });
+
+  it('rotates a ready tenant role password, keeping only the new ciphertext', async () => {
+    const [tenant] = await stack.query<{ id: string; db_role: string; db_password_encrypted: string }>(
+      'SELECT id, db_role, db_password_encrypted FROM tenants LIMIT 1',
+    );
+    const verifier = async () =>
+      (await stack.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [tenant!.db_role], 'postgres'))[0]!
+        .rolpassword;
+    const before = await verifier();
+
+    const answer = await http(api, 'POST', `/org/${tenant!.id}/credentials/rotate`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ id: tenant!.id, role: tenant!.db_role, dbName: tenant!.db_role });
+
+    const [after] = await stack.query<{ db_password_encrypted: string }>('SELECT db_password_encrypted FROM tenants WHERE id = $1', [
+      tenant!.id,
+    ]);
+    expect(after!.db_password_encrypted).not.toBe(tenant!.db_password_encrypted);
+    expect(new TenantSecretCipher(stack.config).decrypt(after!.db_password_encrypted)).toBe(answer.body.password);
+    expect(await verifier()).not.toBe(before);
+  });
+
+  it('refuses to rotate credentials of a tenant that is not ready', async () => {
+    await stack.query("INSERT INTO tenants (name, slug, db_name) VALUES ('Pending One', 'pending_one', $1)", [
+      `${stack.config.tenantDbPrefix}pending_one`,
+    ]);
+    const [pending] = await stack.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'pending_one'");
+    const answer = await http(api, 'POST', `/org/${pending!.id}/credentials/rotate`);
+    expect(answer.status).toBe(409);
   });
 });

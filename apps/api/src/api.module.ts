@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { APP_CONFIG, AppConfig, TenancyModule } from '@app/tenancy';
+import { APP_CONFIG, AppConfig, TenancyModule, TenantDatabasesModule } from '@app/tenancy';
 import { TenantEventsController } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
@@ -16,6 +16,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         TenancyModule.forRoot({ config, service: 'api' }),
+        TenantDatabasesModule,
         ThrottlerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: ({ createRateLimit }: AppConfig) => ({

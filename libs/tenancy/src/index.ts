@@ -23,3 +23,5 @@ export * from './secrets/tenant-secret.cipher';
 export * from './tenant-databases/tenant-template';
 export * from './tenant-databases/warm-pool';
 export * from './tenant-databases/internal-database-names';
+export * from './provisioning/rotate-tenant-credentials.use-case';
+export * from './tenant-databases/tenant-databases.module';

@@ -8,7 +8,14 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { isConnectionError, TenantNameRejectedError, TenantNotFoundError, TenantSlugTakenError } from '@app/tenancy';
+import {
+  isConnectionError,
+  TenantBusyError,
+  TenantNameRejectedError,
+  TenantNotFoundError,
+  TenantNotReadyError,
+  TenantSlugTakenError,
+} from '@app/tenancy';
 
 /**
  * Turns the tenancy library's errors into the answers the API promises, and an unreachable
@@ -32,6 +39,8 @@ function toHttpException(error: unknown): HttpException | undefined {
   }
   if (error instanceof TenantNotFoundError) return new NotFoundException(error.message);
   if (error instanceof TenantNameRejectedError) return new BadRequestException(error.message);
+  if (error instanceof TenantNotReadyError) return new ConflictException(error.message);
+  if (error instanceof TenantBusyError) return new ConflictException(`${error.message}; try again shortly`);
   if (isConnectionError(error)) {
     return new ServiceUnavailableException('the master database is unavailable; try again shortly (see GET /health)');
   }

@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { TenantRepository } from '@app/tenancy';
+import { RotateTenantCredentials, TenantRepository } from '@app/tenancy';
 import { map, Observable } from 'rxjs';
 import { TenantStatusFeed } from '../events/tenant-status.feed';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
@@ -36,6 +36,7 @@ export class OrgController {
     private readonly orgs: OrgService,
     private readonly tenants: TenantRepository,
     private readonly feed: TenantStatusFeed,
+    private readonly rotateCredentials: RotateTenantCredentials,
   ) {}
 
   /** Records the tenant and queues its provisioning; poll statusUrl or stream events until ready. */
@@ -72,6 +73,13 @@ export class OrgController {
   @HttpCode(HttpStatus.ACCEPTED)
   async retry(@Param('id', TenantId) id: string) {
     return accepted(await this.orgs.retry(id));
+  }
+
+  /** A new password for the tenant's database role, shown this once; the old one stops working. */
+  @Post(':id/credentials/rotate')
+  @HttpCode(HttpStatus.OK)
+  async rotate(@Param('id', TenantId) id: string) {
+    return { id, ...(await this.rotateCredentials.execute(id)), rotatedAt: new Date() };
   }
 
   /** Server-Sent Events: one `status` event per change, ending after `ready` or `failed`. */

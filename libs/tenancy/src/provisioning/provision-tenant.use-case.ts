@@ -8,6 +8,7 @@ import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
 import { TenantBusyError } from './tenant-busy.error';
+import { tenantLockKey } from './tenant-lock-key';
 
 export interface ProvisioningAttempt {
   tenantId: string;
@@ -31,7 +32,7 @@ export class ProvisionTenant {
   ) {}
 
   async execute({ tenantId, final }: ProvisioningAttempt): Promise<void> {
-    const run = await this.lock.tryRunExclusive(`tenancy:provision:${tenantId}`, async () => {
+    const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), async () => {
       const tenant = await this.tenants.findById(tenantId);
       if (!tenant) {
         this.logger.warn({ tenantId }, 'tenant no longer exists; nothing to provision');

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { RotateTenantCredentials } from '../provisioning/rotate-tenant-credentials.use-case';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantDatabaseFactory } from './tenant-database.factory';
@@ -20,6 +21,7 @@ import { TENANT_SERVER_POOL } from './tenant-server.tokens';
       useFactory: (config: AppConfig) =>
         new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 2 }),
     },
+    RotateTenantCredentials,
     TenantDatabaseAdmin,
     TenantDatabaseFactory,
     TenantDatabaseProvisioner,
@@ -28,7 +30,7 @@ import { TENANT_SERVER_POOL } from './tenant-server.tokens';
     TenantTemplate,
     WarmPool,
   ],
-  exports: [TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantSecretCipher, TenantTemplate, WarmPool],
+  exports: [RotateTenantCredentials, TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantSecretCipher, TenantTemplate, WarmPool],
 })
 export class TenantDatabasesModule implements OnApplicationShutdown {
   constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
