@@ -19,11 +19,12 @@ export class TestStack {
   readonly config: AppConfig;
   private readonly apps: INestApplication[] = [];
 
-  constructor(overrides: Record<string, string> = {}) {
+  /** `serverUrl` lets the services reach PostgreSQL another way (through a proxy, say). */
+  constructor(overrides: Record<string, string> = {}, serverUrl = SERVER_URL) {
     this.config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: withDatabase(SERVER_URL, `${this.id}_master`),
+      DATABASE_URL: withDatabase(serverUrl, `${this.id}_master`),
       REDIS_URL,
       TENANT_DB_PREFIX: `${this.id}_`,
       QUEUE_PREFIX: `test-${this.id}`,
@@ -56,7 +57,7 @@ export class TestStack {
 
   /** Runs SQL, as the test's superuser, in the master database or in the database named. */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], database?: string): Promise<T[]> {
-    const url = database ? withDatabase(SERVER_URL, database) : this.config.masterDatabaseUrl;
+    const url = withDatabase(SERVER_URL, database ?? databaseOf(this.config.masterDatabaseUrl));
     const client = new Client({ connectionString: url });
     await client.connect();
     try {

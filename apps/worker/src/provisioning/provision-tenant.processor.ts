@@ -14,7 +14,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 
 const BUSY_TENANT_RETRY_MS = 1000;
-const MAX_UNAVAILABLE_RETRY_MS = 10_000;
+const MAX_UNAVAILABLE_RETRY_MS = 5_000;
 
 /**
  * BullMQ lock and stall settings: a worker renews its lock every lockDuration/2; when it dies,

@@ -1,4 +1,6 @@
 import { databaseOf, redactUrl, withDatabase } from './connection-url';
+import { KnexTimeoutError } from 'knex';
+import { isConnectionError } from './is-connection-error';
 import { quoteIdentifier } from './quote-identifier';
 
 describe('connection URLs', () => {
@@ -24,5 +26,27 @@ describe('quoteIdentifier', () => {
   it('refuses empty and NUL-bearing identifiers', () => {
     expect(() => quoteIdentifier('')).toThrow();
     expect(() => quoteIdentifier('a\u0000b')).toThrow();
+  });
+});
+
+describe('isConnectionError', () => {
+  it.each([
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [new Error('BEGIN; - read ECONNRESET')],
+    [new Error('ROLLBACK - Connection terminated unexpectedly')],
+    [new Error('Client has encountered a connection error and is not queryable')],
+    [Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    [Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+    [new KnexTimeoutError('Knex: Timeout acquiring a connection.')],
+  ])('treats %s as the server being away', (error) => {
+    expect(isConnectionError(error)).toBe(true);
+  });
+
+  it.each([
+    [Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' })],
+    [new Error('injected migration failure')],
+    ['a string'],
+  ])('treats %s as a real failure', (error) => {
+    expect(isConnectionError(error)).toBe(false);
   });
 });

@@ -21,10 +21,11 @@ const UNAVAILABLE_CODES = new Set([
 /** True when an error comes from PostgreSQL being unreachable or restarting. */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof KnexTimeoutError) return true;
-  if (!(error instanceof Error)) return false;
+  // Not `instanceof Error`: socket errors may come from another realm (jest's sandbox, for one).
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return false;
   const code = (error as { code?: string }).code;
   if (code && UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(
-    error.message,
+  return /Connection terminated|Connection ended|connection error and is not queryable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|the database system is (starting up|shutting down|in recovery mode)/i.test(
+    (error as Error).message,
   );
 }

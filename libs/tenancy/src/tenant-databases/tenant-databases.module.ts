@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -12,14 +12,20 @@ import { TenantTemplate } from './tenant-template';
 import { WarmPool } from './warm-pool';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
+const logger = new Logger('TenantServerPool');
+
 @Global()
 @Module({
   providers: [
     {
       provide: TENANT_SERVER_POOL,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 2 }),
+      useFactory: (config: AppConfig) => {
+        const pool = new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 2 });
+        // An idle client whose server went away emits 'error'; unheard, it would crash the process.
+        pool.on('error', (error) => logger.warn({ err: error }, 'idle tenant server connection lost'));
+        return pool;
+      },
     },
     RotateTenantCredentials,
     TenantDatabaseAdmin,

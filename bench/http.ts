@@ -1,0 +1,70 @@
+import type { BenchIdentity } from './resources';
+import { freePort, startBareApp, stop } from './services';
+import { Stack } from './stack';
+import { round, sleep } from './stats';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<CannonResult>;
+
+export interface LoadFigures {
+  url: string;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface HttpResult {
+  connections: number;
+  duration_s: number;
+  warmup_s: number;
+  status: LoadFigures;
+  bare: LoadFigures;
+}
+
+const CONNECTIONS = 10;
+const WARMUP_S = 1;
+
+async function load(url: string, headers: Record<string, string>, duration: number): Promise<LoadFigures> {
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: WARMUP_S });
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration });
+  return {
+    url: url.replace(/\/org\/[^/]+/, '/org/:id'),
+    rps: round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** GET /org/:id/status of a ready tenant (workers stopped), then the bare app, same load. */
+export async function measureHttp(id: BenchIdentity, duration: number): Promise<HttpResult> {
+  let status: LoadFigures;
+  const stack = await Stack.start(id, 1, {});
+  try {
+    const { id: tenantId } = await stack.create('bench http');
+    while ((await stack.status(tenantId)).status !== 'ready') await sleep(10);
+    await Promise.all(stack.workers.map(stop));
+    status = await load(`${stack.api.url}/org/${tenantId}/status`, { authorization: stack.headers.authorization }, duration);
+  } finally {
+    await stack.stopAndReset();
+  }
+  const bareApp = await startBareApp(await freePort());
+  try {
+    const bare = await load(`${bareApp.url}/bare`, {}, duration);
+    return { connections: CONNECTIONS, duration_s: duration, warmup_s: WARMUP_S, status, bare };
+  } finally {
+    await stop(bareApp);
+  }
+}

@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { E2eResult, ThroughputResult } from './e2e';
+import type { FloorResult, PocResult } from './floor';
+import type { HttpResult, LoadFigures } from './http';
+import { round } from './stats';
+
+export interface Results {
+  date: string;
+  mode: 'quick' | 'full';
+  machine: {
+    cpus: number;
+    cpu_model: string;
+    postgres_version: string;
+    redis_version: string;
+    node_version: string;
+    /** 1/5/15-minute load averages: anything else running on the machine shows here. */
+    loadavg_start: number[];
+    loadavg_end: number[];
+  };
+  run: { tenant_db_prefix: string; master_database: string; queue_prefix: string; duration_s?: number };
+  floor: FloorResult;
+  poc: PocResult;
+  e2e: E2eResult[];
+  throughput: ThroughputResult[];
+  http: HttpResult;
+  ratios: Record<keyof typeof TARGETS, number>;
+  targets: Record<string, { target: string; met: boolean }>;
+}
+
+const TARGETS = {
+  e2e_p50_over_floor: { op: '<=', value: 1.0 },
+  throughput_2w_over_floor: { op: '>=', value: 0.7 },
+  status_rps_over_bare: { op: '>=', value: 0.5 },
+} as const;
+
+/** The first e2e configuration is the one with every setting at its default. */
+export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Results {
+  const twoWorkers = results.throughput.find((run) => run.workers === 2)!;
+  const ratios = {
+    e2e_p50_over_floor: round(results.e2e[0].p50_ms / results.floor.p50_ms, 2),
+    throughput_2w_over_floor: round(twoWorkers.tenants_per_s / results.floor.sequential_tenants_per_s, 2),
+    status_rps_over_bare: round(results.http.status.rps / results.http.bare.rps, 2),
+  };
+  const targets = Object.fromEntries(
+    Object.entries(TARGETS).map(([name, { op, value }]) => {
+      const actual = ratios[name as keyof typeof ratios];
+      return [name, { target: `${op} ${value}`, met: op === '<=' ? actual <= value : actual >= value }];
+    }),
+  );
+  return { ...results, ratios, targets };
+}
+
+export function writeResults(results: Results): string[] {
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  // ISO 8601 basic format: no ':' in the file name.
+  const stamp = results.date.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const files = [path.join(dir, 'latest.json'), path.join(dir, `${stamp}.json`)];
+  for (const file of files) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return files;
+}
+
+export function printTable(r: Results): void {
+  const rows: [string, string][] = [
+    ['machine', `${r.machine.cpus} cpus, PostgreSQL ${r.machine.postgres_version}, Node ${r.machine.node_version}`],
+    ['load average at start / end', `${r.machine.loadavg_start.join(' ')} / ${r.machine.loadavg_end.join(' ')}`],
+    [`floor: CREATE DATABASE (n=${r.floor.n})`, `p50 ${r.floor.p50_ms} ms, ${r.floor.sequential_tenants_per_s} db/s sequential${noisy(r.floor)}`],
+    [`proof of concept: CREATE + migrate (n=${r.poc.n})`, `p50 ${r.poc.p50_ms} ms${noisy(r.poc)}`],
+    ...r.e2e.flatMap((e): [string, string][] => [
+      [`e2e ${e.config} (n=${e.n})`, `p50 ${e.p50_ms} ms, p95 ${e.p95_ms} ms${noisy(e)}`],
+      [
+        '  steps, server ms since created (p50)',
+        `${e.states.map((s) => `${s.state} ${s.server_since_created_p50_ms}${s.seen_in < e.n ? ` (${s.seen_in}/${e.n})` : ''}`).join(', ')}; job queue wait ${e.breakdown_p50_ms.job_queue_wait}`,
+      ],
+    ]),
+    ...r.throughput.map((t): [string, string] => [
+      `throughput ${t.workers} worker${t.workers > 1 ? 's' : ''} (n=${t.n} at once)`,
+      `${t.tenants_per_s} tenants/s (${t.seconds} s; floor ${r.floor.sequential_tenants_per_s}/s)${noisy(t)}`,
+    ]),
+    [`GET /org/:id/status (${r.http.connections} conn, ${r.http.duration_s} s)`, `${r.http.status.rps} req/s, p99 ${ms(r.http.status.p99_ms)}${failures(r.http.status)}`],
+    [`bare Nest+Fastify constant`, `${r.http.bare.rps} req/s, p99 ${ms(r.http.bare.p99_ms)}${failures(r.http.bare)}`],
+    ...Object.entries(r.ratios).map(([name, value]): [string, string] => {
+      const target = r.targets[name];
+      return [`ratio ${name}`, `${value}  (target ${target.target}: ${target.met ? 'met' : 'NOT met'})`];
+    }),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  process.stdout.write(`\n${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
+}
+
+/** autocannon's latencies are whole milliseconds. */
+const ms = (value: number) => (value < 1 ? '<1 ms' : `${value} ms`);
+const failures = (load: LoadFigures) =>
+  load.non2xx || load.errors ? ` (WARNING: ${load.non2xx} non-2xx, ${load.errors} errors)` : '';
+const noisy = (series: { checkpoints_requested_meanwhile: number }) =>
+  series.checkpoints_requested_meanwhile
+    ? `  [${series.checkpoints_requested_meanwhile} checkpoints forced meanwhile: server shared]`
+    : '';

@@ -1,0 +1,140 @@
+// npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis.
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { E2E_CONFIGS, E2eResult, measureE2e, measureThroughput, ThroughputResult } from './e2e';
+import { measureFloor, measurePoc } from './floor';
+import { measureHttp } from './http';
+import { printTable, withRatios, writeResults } from './report';
+import {
+  allDatabases,
+  databasesOf,
+  deleteRedisKeys,
+  dropDatabases,
+  dropRoles,
+  newIdentity,
+  redisKeysOf,
+  rolesOf,
+  serverFacts,
+} from './resources';
+import { removeRunDir, ROOT, snapshotBuild, stopAll } from './services';
+import { round, sleep } from './stats';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick
+  ? { warmup: 8, floor: 15, poc: 15, e2e: 10, burst: 20, httpSeconds: 5 }
+  : { warmup: 8, floor: 40, poc: 30, e2e: 30, burst: 60, httpSeconds: 15 };
+
+const id = newIdentity(process.env);
+const loadavg = () => os.loadavg().map((value) => round(value, 2));
+const log = (message: string) => process.stdout.write(`[bench] ${message}\n`);
+
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+let databasesBefore: Set<string> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    let dropped = 0;
+    let roles = 0;
+    let keys = 0;
+    const failures: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown>) => step().catch((error: unknown) => failures.push(error));
+    // A second pass catches what a measurement interrupted mid-way created after the first.
+    for (let pass = 0; pass < 2; pass++) {
+      await attempt(stopAll);
+      await attempt(async () => (keys += await deleteRedisKeys(id)));
+      await attempt(async () => (dropped += (await dropDatabases(id)).length));
+      await attempt(async () => (roles += (await dropRoles(id)).length));
+      if (pass === 0) await sleep(500);
+    }
+    removeRunDir();
+    for (const failure of failures) log(`cleanup step failed: ${failure}`);
+    const left = { databases: await databasesOf(id), roles: await rolesOf(id), keys: await redisKeysOf(id) };
+    if (Object.values(left).some((names) => names.length)) throw new Error(`left behind: ${JSON.stringify(left)}`);
+    log(`cleanup: removed ${dropped} databases, ${roles} roles and ${keys} Redis keys still there; none of this run's left`);
+    // Not dropped: on a shared server they may be anyone's; listed in case a service named one without the prefix.
+    const appeared = databasesBefore && (await allDatabases(id)).filter((name) => !databasesBefore!.has(name));
+    if (appeared?.length) log(`note: databases created on the server during the run, not by name this run's: ${appeared.join(', ')}`);
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping and cleaning up`);
+    cleanup()
+      .catch((error) => log(`cleanup failed: ${error}`))
+      .finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!process.argv.includes('--no-build')) {
+    log('npm run build');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
+  snapshotBuild();
+  databasesBefore = new Set(await allDatabases(id));
+  const loadavgStart = loadavg();
+  log(`run ${id.token} (${quick ? 'quick' : 'full'}): tenant databases ${id.tenantDbPrefix}*, master ${id.masterDb}`);
+
+  const facts = await serverFacts(id);
+  log(`floor: ${SIZES.floor} x CREATE DATABASE`);
+  const floor = await measureFloor(id, SIZES.warmup, SIZES.floor);
+  log(`proof of concept: ${SIZES.poc} x CREATE DATABASE + knex migrate`);
+  const poc = await measurePoc(id, SIZES.warmup, SIZES.poc);
+
+  const e2e: E2eResult[] = [];
+  for (const config of E2E_CONFIGS) {
+    log(`end to end, ${config.label}: ${SIZES.e2e} sequential tenants`);
+    e2e.push(await measureE2e(id, config, SIZES.warmup, SIZES.e2e));
+  }
+  const throughput: ThroughputResult[] = [];
+  for (const workers of [1, 2]) {
+    log(`throughput: ${SIZES.burst} tenants at once, ${workers} worker process(es)`);
+    throughput.push(await measureThroughput(id, workers, SIZES.warmup, SIZES.burst));
+  }
+  log(`HTTP: autocannon ${SIZES.httpSeconds} s on status, then on the bare app`);
+  const http = await measureHttp(id, SIZES.httpSeconds);
+
+  const results = withRatios({
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+      ...facts,
+      node_version: process.version,
+      loadavg_start: loadavgStart,
+      loadavg_end: loadavg(),
+    },
+    run: {
+      tenant_db_prefix: id.tenantDbPrefix,
+      master_database: id.masterDb,
+      queue_prefix: id.queuePrefix,
+      duration_s: Math.round((performance.now() - started) / 1000),
+    },
+    floor,
+    poc,
+    e2e,
+    throughput,
+    http,
+  });
+  printTable(results);
+  for (const file of writeResults(results)) log(`wrote ${file}`);
+}
+
+main()
+  .catch((error) => {
+    process.exitCode = 1;
+    // After Ctrl-C the measurement in flight fails as its services go away; that is no news.
+    if (!interrupted) log(`failed: ${error instanceof Error ? error.stack : error}`);
+  })
+  .finally(() =>
+    cleanup().catch((error) => {
+      process.exitCode = 1;
+      log(`cleanup failed: ${error}`);
+    }),
+  );

@@ -1,0 +1,111 @@
+import { BenchIdentity, deleteRedisKeys, dropDatabases, dropRoles } from './resources';
+import { closing, freePort, serviceEnv, Service, startApi, startWorker, stop } from './services';
+import { sleep } from './stats';
+
+const POOL_FILL_TIMEOUT_MS = 60_000;
+/** What the brief allows when the worker does not report its pool. */
+const POOL_UNREPORTED_WAIT_MS = 2000;
+
+export interface StatusView {
+  id: string;
+  status: string;
+  step: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+  readyAt: string | null;
+}
+
+export interface PoolState {
+  size: number;
+  target: number;
+}
+
+/** One api and some workers sharing this run's master database and queue. */
+export class Stack {
+  private constructor(
+    readonly id: BenchIdentity,
+    readonly api: Service,
+    readonly workers: Service[],
+  ) {}
+
+  static async start(id: BenchIdentity, workers: number, extra: Record<string, string | undefined>): Promise<Stack> {
+    const env = serviceEnv(id, extra);
+    // Started together, as in production: the services serialise master migrations themselves.
+    const starting = [
+      freePort().then((port) => startApi(env, port)),
+      ...Array.from({ length: workers }, (_, i) => freePort().then((port) => startWorker(env, port, `worker${i + 1}`))),
+    ];
+    const settled = await Promise.allSettled(starting);
+    const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(started.map(stop));
+      throw failure.reason;
+    }
+    const [api, ...workerServices] = started;
+    return new Stack(id, api, workerServices);
+  }
+
+  /** Stops the processes and forgets everything they made, so the next stack starts clean. */
+  async stopAndReset(): Promise<void> {
+    await Promise.all([this.api, ...this.workers].map(stop));
+    if (closing()) return; // the run's own cleanup (after Ctrl-C) drops everything
+    await dropDatabases(this.id);
+    await dropRoles(this.id);
+    await deleteRedisKeys(this.id);
+  }
+
+  get headers() {
+    return { authorization: `Bearer ${this.id.adminApiKey}`, 'content-type': 'application/json' };
+  }
+
+  async create(name: string): Promise<{ id: string; jobId?: string }> {
+    const response = await fetch(`${this.api.url}/org/create`, {
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify({ name }),
+    });
+    const body = (await response.json()) as { id: string; jobId?: string };
+    if (response.status !== 202) throw new Error(`POST /org/create answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async status(tenantId: string): Promise<StatusView> {
+    const response = await fetch(`${this.api.url}/org/${tenantId}/status`, { headers: this.headers });
+    const body = (await response.json()) as StatusView;
+    if (!response.ok) throw new Error(`GET /org/${tenantId}/status answered ${response.status}: ${JSON.stringify(body)}`);
+    if (body.status === 'failed') throw new Error(`tenant ${tenantId} failed: ${body.error}`);
+    return body;
+  }
+
+  /** Each worker's `warm_pool` health detail; undefined when a worker does not report one. */
+  async poolStates(): Promise<(PoolState | undefined)[]> {
+    return Promise.all(
+      this.workers.map(async (worker) => {
+        const response = await fetch(`${worker.url}/health`);
+        const body = (await response.json()) as Record<string, Record<string, unknown> | undefined>;
+        const detail = (body.details ?? body.info ?? body.error)?.warm_pool as Partial<PoolState> | undefined;
+        return typeof detail?.size === 'number' && typeof detail.target === 'number'
+          ? { size: detail.size, target: detail.target }
+          : undefined;
+      }),
+    );
+  }
+
+  /** Waits until every worker's pool is full; returns what they report (undefined: not reported). */
+  async waitForFullPool(): Promise<PoolState | undefined> {
+    const deadline = Date.now() + POOL_FILL_TIMEOUT_MS;
+    for (;;) {
+      const states = await this.poolStates();
+      if (states.some((state) => state === undefined)) {
+        await sleep(POOL_UNREPORTED_WAIT_MS);
+        return undefined;
+      }
+      const reported = states as PoolState[];
+      if (reported.every((state) => state.size >= state.target)) return reported[0];
+      if (Date.now() > deadline) throw new Error(`warm pool not full after ${POOL_FILL_TIMEOUT_MS} ms: ${JSON.stringify(states)}`);
+      await sleep(20);
+    }
+  }
+}
