@@ -51,12 +51,12 @@ describe('template and warm pool', () => {
       const level = (await workerHealth()).details?.warm_pool;
       return level?.size === 2 ? level : undefined;
     });
-    const [template] = await stack.query<{ datistemplate: boolean; datallowconn: boolean }>(
-      'SELECT datistemplate, datallowconn FROM pg_database WHERE datname = $1',
+    const [template] = await stack.query<{ datistemplate: boolean; datallowconn: boolean; owner: string }>(
+      'SELECT datistemplate, datallowconn, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
       [names().template],
       'postgres',
     );
-    expect(template).toEqual({ datistemplate: true, datallowconn: false });
+    expect(template).toEqual({ datistemplate: true, datallowconn: false, owner: 'postgres' });
   });
 
   it('hands a spare to a new tenant, owned by the tenant role, and refills the pool', async () => {
@@ -88,6 +88,15 @@ describe('template and warm pool', () => {
       return now.length === 2 && now.every((spare) => !oldSpares.includes(spare)) ? now : undefined;
     });
     expect(fresh).toHaveLength(2);
+  });
+
+  it('never lets a tenant own the template, even after copies of it were handed out', async () => {
+    const owners = await stack.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [names().template],
+      'postgres',
+    );
+    expect(owners).toEqual([{ owner: 'postgres' }]);
   });
 });
 

@@ -50,14 +50,15 @@ export class ChaosLab {
     await Promise.allSettled([...this.processes].map((service) => service.stop()));
     await this.redis?.stop();
     await this.pg?.stop('fast').catch(() => this.pg.kill9());
-    let keptLogs: string | undefined;
-    if (this.failed) {
-      keptLogs = path.join(REPO, 'test/chaos/logs', new Date().toISOString().replace(/[:.]/g, '-'));
+    try {
+      if (!this.failed) return undefined;
+      const keptLogs = path.join(REPO, 'test/chaos/logs', new Date().toISOString().replace(/[:.]/g, '-'));
       cpSync(this.logDir, keptLogs, { recursive: true });
       if (this.pg && existsSync(this.pg.logFile)) cpSync(this.pg.logFile, path.join(keptLogs, 'postgres.log'));
+      return keptLogs;
+    } finally {
+      rmSync(this.root, { recursive: true, force: true });
     }
-    rmSync(this.root, { recursive: true, force: true });
-    return keptLogs;
   }
 
   private snapshotBuild(): void {

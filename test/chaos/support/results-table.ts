@@ -18,13 +18,14 @@ export function resultsTable(tallies: Tally[]): string {
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
-/** The table, then each scenario's notes and findings. */
+/** The table, then each scenario's notes, problems and findings. */
 export function report(tallies: Tally[], elapsedMs: number, keptLogs?: string): string {
   const lines = ['', 'Chaos suite results', '', resultsTable(tallies), ''];
   for (const tally of tallies) {
     lines.push(`${tally.scenario}: ${tally.notes.join('; ')}`);
-    for (const finding of tally.findings.slice(0, 10)) lines.push(`  ${finding}`);
-    if (tally.findings.length > 10) lines.push(`  ... and ${tally.findings.length - 10} more`);
+    const details = [...tally.problems.map((problem) => `FAIL ${problem}`), ...tally.findings];
+    for (const detail of details.slice(0, 10)) lines.push(`  ${detail}`);
+    if (details.length > 10) lines.push(`  ... and ${details.length - 10} more`);
   }
   lines.push('', `total ${(elapsedMs / 1000).toFixed(1)} s`);
   if (keptLogs) lines.push(`process logs kept in ${keptLogs}`);

@@ -41,6 +41,7 @@ export async function runScenario(lab: ChaosLab, results: Tally[], scenario: Sce
     failures.push(`could not tally: ${error instanceof Error ? error.message : String(error)}`);
   }
   failures.push(...world.problems, ...world.services.flatMap((service) => service.unexpectedExits));
+  result?.problems.push(...failures);
   if (result?.lost) failures.push(`${result.lost} lost tenants`);
   if (result?.failed) failures.push(`${result.failed} failed tenants`);
   if (result?.duplicateDatabases) failures.push(`${result.duplicateDatabases} duplicate databases`);

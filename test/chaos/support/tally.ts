@@ -8,12 +8,14 @@ export interface Tally {
   failed: number;
   /** Accepted but neither ready nor failed at the end, missing from the registry, or ready with a broken database. */
   lost: number;
-  /** Databases under the tenant prefix beyond one per tenant. */
+  /** Tenant databases (under the prefix, not the service's own) beyond one per tenant. */
   duplicateDatabases: number;
   /** Why a tenant counts as failed or lost, and which databases are duplicates. */
   findings: string[];
   /** What the scenario did, e.g. how many tenants were in flight at a kill. */
   notes: string[];
+  /** Why the scenario failed, besides the counts: its own checks, processes that exited by themselves. */
+  problems: string[];
 }
 
 interface TenantRow {
@@ -29,12 +31,17 @@ interface TenantRow {
 export async function tally(scenario: string, pg: PrivatePostgres, masterDb: string, prefix: string, accepted: Accepted[]): Promise<Tally> {
   const rows = await pg.query<TenantRow>(masterDb, 'SELECT id, status, step, attempts, last_error, db_name FROM tenants');
   const byId = new Map(rows.map((row) => [row.id, row]));
+  // The service's own databases (template, warm spares) are named prefix + '_'; no slug starts with '_'.
   const databases = new Set(
-    (await pg.query<{ datname: string }>('postgres', 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix])).map(
-      (row) => row.datname,
-    ),
+    (
+      await pg.query<{ datname: string }>(
+        'postgres',
+        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT starts_with(datname, $1 || '_')",
+        [prefix],
+      )
+    ).map((row) => row.datname),
   );
-  const result: Tally = { scenario, submitted: accepted.length, ready: 0, failed: 0, lost: 0, duplicateDatabases: 0, findings: [], notes: [] };
+  const result: Tally = { scenario, submitted: accepted.length, ready: 0, failed: 0, lost: 0, duplicateDatabases: 0, findings: [], notes: [], problems: [] };
   const lose = (finding: string) => {
     result.lost++;
     result.findings.push(finding);

@@ -55,7 +55,7 @@ export class OrgService {
         { name: name.trim(), slug, dbName },
         idempotency,
       );
-      return { tenant, jobId: await this.enqueue(tenant) };
+      return { tenant, jobId: await this.enqueue(tenant, 'new') };
     } catch (error) {
       // A concurrent request with the same key won the race: answer as it did.
       const earlier = error instanceof TenantSlugTakenError && idempotency && (await this.replay(idempotency));
@@ -89,9 +89,9 @@ export class OrgService {
    * The tenant row is written first, so a queue outage loses nothing: the tenant stays pending
    * and the worker's reconciler enqueues it once Redis answers again.
    */
-  private async enqueue(tenant: Tenant): Promise<string> {
+  private async enqueue(tenant: Tenant, age: 'new' | 'known' = 'known'): Promise<string> {
     try {
-      return await this.queue.enqueue(tenant.id);
+      return age === 'new' ? await this.queue.enqueueNew(tenant.id) : await this.queue.enqueue(tenant.id);
     } catch (error) {
       this.logger.error({ err: error, tenantId: tenant.id }, 'could not enqueue provisioning job');
       throw new ServiceUnavailableException({

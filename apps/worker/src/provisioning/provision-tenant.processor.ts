@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
 import {
   APP_CONFIG,
   AppConfig,
@@ -21,7 +21,7 @@ const MAX_UNAVAILABLE_RETRY_MS = 5_000;
  * another worker notices within stalledInterval after the lock lapses and runs the job again.
  */
 @Processor(PROVISIONING_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 })
-export class ProvisionTenantProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ProvisionTenantProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly provisionTenant: ProvisionTenant,
     private readonly logger: PinoLogger,
@@ -32,6 +32,14 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.workerConcurrency;
+  }
+
+  /**
+   * On SIGTERM: take no new jobs and let the active ones finish while the database pools and
+   * Redis clients, closed in the next shutdown phase, are still open.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job<ProvisionTenantJob>, token?: string): Promise<void> {

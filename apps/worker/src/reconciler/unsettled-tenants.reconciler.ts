@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AdvisoryLock, APP_CONFIG, AppConfig, ProvisioningQueue, TenantRepository } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
 
@@ -12,7 +12,7 @@ const UNTOUCHED_GRACE_MS = 5_000;
  * idempotent, so a tenant that already has one is left alone.
  */
 @Injectable()
-export class UnsettledTenantsReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UnsettledTenantsReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
@@ -34,7 +34,7 @@ export class UnsettledTenantsReconciler implements OnApplicationBootstrap, OnApp
     }, this.config.reconcileIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { TenantTemplate, WarmPool } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
 
@@ -6,7 +6,7 @@ const REFILL_INTERVAL_MS = 1000;
 
 /** Keeps the template current and the warm pool topped up, in the background. */
 @Injectable()
-export class WarmPoolRefiller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WarmPoolRefiller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
@@ -23,7 +23,7 @@ export class WarmPoolRefiller implements OnApplicationBootstrap, OnApplicationSh
     this.timer = setInterval(() => this.tick(), REFILL_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }

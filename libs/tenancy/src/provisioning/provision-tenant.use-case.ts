@@ -6,7 +6,8 @@ import { isConnectionError } from '../postgres/is-connection-error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
-import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
+import { TenantDatabaseSpec } from '../tenant-databases/tenant-database.factory';
+import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
 import { TenantBusyError } from './tenant-busy.error';
 import { tenantLockKey } from './tenant-lock-key';
 
@@ -33,12 +34,9 @@ export class ProvisionTenant {
 
   async execute({ tenantId, final }: ProvisioningAttempt): Promise<void> {
     const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), async () => {
-      const tenant = await this.tenants.findById(tenantId);
-      if (!tenant) {
-        this.logger.warn({ tenantId }, 'tenant no longer exists; nothing to provision');
-        return;
-      }
-      if (tenant.status === 'ready') return;
+      // A fresh password is only kept if no earlier attempt stored one.
+      const tenant = await this.tenants.startAttempt(tenantId, this.cipher.encrypt(this.cipher.generatePassword()));
+      if (!tenant) return;
       try {
         await this.provision(tenant);
       } catch (error) {
@@ -50,42 +48,32 @@ export class ProvisionTenant {
   }
 
   private async provision(tenant: Tenant): Promise<void> {
-    await this.tenants.markAttemptStarted(tenant.id);
-    await this.publish(tenant.id);
-    const spec: TenantDatabaseSpec = { dbName: tenant.dbName, role: tenant.dbRole, password: await this.password(tenant) };
+    await this.events.publish(tenant);
+    const spec: TenantDatabaseSpec = {
+      dbName: tenant.dbName,
+      role: tenant.dbRole,
+      password: this.cipher.decrypt(tenant.dbPasswordEncrypted!),
+    };
     const origin = await this.databases.createDatabase(spec);
     await this.tenants.recordStep(tenant.id, 'database_created');
     await this.databases.migrate(spec, origin);
-    await this.tenants.recordStep(tenant.id, 'migrated');
-    await this.tenants.markReady(tenant.id);
-    await this.publish(tenant.id);
+    await this.events.publish(await this.tenants.markReady(tenant.id));
     this.logger.info({ origin }, 'tenant database ready');
-  }
-
-  /** The role's password: the one stored by an earlier attempt, or a new one stored first. */
-  private async password(tenant: Tenant): Promise<string> {
-    const sealed =
-      tenant.dbPasswordEncrypted ??
-      (await this.tenants.storePasswordOnce(tenant.id, this.cipher.encrypt(this.cipher.generatePassword())));
-    return this.cipher.decrypt(sealed);
   }
 
   /** An unreachable server is not the tenant's fault: it never makes the tenant `failed`. */
   private async recordFailure(tenantId: string, error: unknown, final: boolean): Promise<void> {
     const terminal = final && !isConnectionError(error);
     try {
-      await this.tenants.recordAttemptFailure(tenantId, describe(error), terminal);
-      if (terminal) await this.publish(tenantId);
+      const tenant = await this.tenants.recordAttemptFailure(tenantId, describe(error), terminal);
+      if (terminal) await this.events.publish(tenant);
     } catch (recordingError) {
       this.logger.warn({ err: recordingError }, 'could not record the failed attempt; the reconciler will retry');
     }
   }
-
-  private async publish(tenantId: string): Promise<void> {
-    await this.events.publish(await this.tenants.getById(tenantId));
-  }
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

@@ -20,9 +20,14 @@ export class ProvisioningQueue {
    * job is left alone; a finished one (kept for inspection) is replaced so the tenant runs again.
    */
   async enqueue(tenantId: string): Promise<string> {
-    const jobId = provisionJobId(tenantId);
-    const existing = await this.queue.getJob(jobId);
+    const existing = await this.queue.getJob(provisionJobId(tenantId));
     if (existing && FINISHED_STATES.has(await existing.getState())) await existing.remove();
+    return this.enqueueNew(tenantId);
+  }
+
+  /** For a tenant just registered, which cannot have a job yet: one round trip to Redis. */
+  async enqueueNew(tenantId: string): Promise<string> {
+    const jobId = provisionJobId(tenantId);
     await this.queue.add(
       PROVISION_TENANT_JOB,
       { tenantId },

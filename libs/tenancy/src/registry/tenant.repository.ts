@@ -47,19 +47,16 @@ export class TenantRepository {
 
   /** Inserts a pending tenant, and with it the idempotency key that created it, atomically. */
   async create(tenant: NewTenant, idempotency?: IdempotencyRecord): Promise<Tenant> {
+    const insert = (db: Knex) =>
+      db<TenantRow>('tenants')
+        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, db_role: tenant.dbName, step: 'queued' })
+        .returning('*');
     try {
+      if (!idempotency) return toTenant((await insert(this.master))[0]!);
       return await this.master.transaction(async (trx) => {
-        const [row] = await trx<TenantRow>('tenants')
-          .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, db_role: tenant.dbName, step: 'queued' })
-          .returning('*');
-        if (idempotency) {
-          await trx('idempotency_keys').insert({
-            key: idempotency.key,
-            request_hash: idempotency.requestHash,
-            tenant_id: row.id,
-          });
-        }
-        return toTenant(row);
+        const [row] = await insert(trx);
+        await trx('idempotency_keys').insert({ key: idempotency.key, request_hash: idempotency.requestHash, tenant_id: row!.id });
+        return toTenant(row!);
       });
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
@@ -110,15 +107,23 @@ export class TenantRepository {
     return rows.map((row) => row.id);
   }
 
-  async markAttemptStarted(id: string): Promise<void> {
-    await this.update(id, { status: 'provisioning', step: 'started' }, { attempts: 1 });
-  }
-
-  /** Stores the tenant role's password only if none is stored yet; returns the one stored. */
-  async storePasswordOnce(id: string, encrypted: string): Promise<string> {
-    await this.tenants().where({ id }).whereNull('db_password_encrypted').update({ db_password_encrypted: encrypted });
-    const row = await this.tenants().select('db_password_encrypted').where({ id }).first();
-    return row!.db_password_encrypted!;
+  /**
+   * Starts an attempt in one statement: `provisioning`, one more attempt, and the role password
+   * kept unless an earlier attempt stored one. Undefined when the tenant is gone or already ready.
+   */
+  async startAttempt(id: string, sealedPassword: string): Promise<Tenant | undefined> {
+    const [row] = await this.tenants()
+      .where({ id })
+      .whereNot({ status: 'ready' })
+      .update({
+        status: 'provisioning',
+        attempts: this.master.raw('attempts + 1'),
+        step: 'started',
+        db_password_encrypted: this.master.raw('COALESCE(db_password_encrypted, ?)', [sealedPassword]),
+        updated_at: this.master.fn.now(),
+      })
+      .returning('*');
+    return row && toTenant(row);
   }
 
   async replacePassword(id: string, encrypted: string): Promise<void> {
@@ -129,13 +134,13 @@ export class TenantRepository {
     await this.update(id, { step });
   }
 
-  async markReady(id: string): Promise<void> {
-    await this.update(id, { status: 'ready', step: 'ready', last_error: null, ready_at: this.master.fn.now() });
+  async markReady(id: string): Promise<Tenant> {
+    return this.update(id, { status: 'ready', step: 'ready', last_error: null, ready_at: this.master.fn.now() });
   }
 
   /** An attempt failed; the tenant stays `provisioning` unless this was its last attempt. */
-  async recordAttemptFailure(id: string, error: string, finalAttempt: boolean): Promise<void> {
-    await this.update(id, {
+  async recordAttemptFailure(id: string, error: string, finalAttempt: boolean): Promise<Tenant> {
+    return this.update(id, {
       status: finalAttempt ? 'failed' : 'provisioning',
       last_error: error.slice(0, MAX_ERROR_TEXT),
     });
@@ -149,10 +154,13 @@ export class TenantRepository {
     return count === 1;
   }
 
-  private async update(id: string, changes: Record<string, unknown>, increments: Record<string, number> = {}) {
-    const builder = this.tenants().where({ id });
-    for (const [column, by] of Object.entries(increments)) builder.increment(column, by);
-    await builder.update({ ...changes, updated_at: this.master.fn.now() });
+  private async update(id: string, changes: Record<string, unknown>): Promise<Tenant> {
+    const [row] = await this.tenants()
+      .where({ id })
+      .update({ ...changes, updated_at: this.master.fn.now() })
+      .returning('*');
+    if (!row) throw new TenantNotFoundError(id);
+    return toTenant(row);
   }
 
   private tenants() {

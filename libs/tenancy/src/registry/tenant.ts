@@ -2,7 +2,7 @@ export const TENANT_STATUSES = ['pending', 'provisioning', 'ready', 'failed'] as
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** The last provisioning step a tenant completed. */
-export type ProvisioningStep = 'queued' | 'started' | 'database_created' | 'migrated' | 'ready';
+export type ProvisioningStep = 'queued' | 'started' | 'database_created' | 'ready';
 
 export interface Tenant {
   id: string;

@@ -27,4 +27,9 @@ export class InternalDatabaseNames {
   get anyPoolPrefix(): string {
     return `${this.prefix}_pool_`;
   }
+
+  /** A spare is put together under this name and renamed into the pool when complete. */
+  get spareBuildPrefix(): string {
+    return `${this.prefix}_poolbuild_`;
+  }
 }

@@ -1,14 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { escapeLiteral, Pool } from 'pg';
+import { Client, escapeLiteral, Pool, PoolClient } from 'pg';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
-import { quoteIdentifier } from '../postgres/quote-identifier';
+import { isConnectionError } from '../postgres/is-connection-error';
+import { quoteIdentifier as q } from '../postgres/quote-identifier';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
-const DUPLICATE_OBJECT = '42710';
 /** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
 const INVALID_DATABASE_CONNLIMIT = -2;
+const UNDEFINED_OBJECT = '42704';
+const DUPLICATE_OBJECT = '42710';
+const UNDEFINED_DATABASE = '3D000';
+const OBJECT_IN_USE = '55006';
+/** "tuple concurrently updated": two sessions renamed the same catalog row at once. */
+const INTERNAL_ERROR = 'XX000';
 
 export type DatabaseState = 'missing' | 'valid' | 'invalid';
+export type SpareClaim = 'claimed' | 'gone' | 'role_exists';
 
 /**
  * Server-level operations on tenant databases and roles. Needs CREATEDB and CREATEROLE, not
@@ -16,65 +26,92 @@ export type DatabaseState = 'missing' | 'valid' | 'invalid';
  */
 @Injectable()
 export class TenantDatabaseAdmin {
-  constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
+  constructor(
+    @Inject(TENANT_SERVER_POOL) private readonly server: Pool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async state(dbName: string): Promise<DatabaseState> {
-    const result = await this.server.query<{ datconnlimit: number }>(
-      'SELECT datconnlimit FROM pg_database WHERE datname = $1',
-      [dbName],
-    );
+    const result = await this.server.query('SELECT datconnlimit FROM pg_database WHERE datname = $1', [dbName]);
     if (!result.rowCount) return 'missing';
-    return result.rows[0]!.datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
+    return result.rows[0].datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
   }
 
-  /** Creates the database unless it exists; returns whether this call created it. */
+  /** Creates the database (a copy of `template` if given) unless it exists. */
   createDatabase(dbName: string, options: { template?: string } = {}): Promise<boolean> {
     return createDatabaseIfMissing(this.server, dbName, options.template);
   }
 
-  async renameDatabase(from: string, to: string): Promise<void> {
-    await this.server.query(`ALTER DATABASE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`);
+  /**
+   * In one transaction: makes `role` (or sets its password again), lets the provisioner act for
+   * it, makes it the database's owner and shuts every other role out of the database.
+   */
+  async giveDatabaseTo(dbName: string, role: string, password: string | null): Promise<void> {
+    const login = password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
+    await this.inTransaction(async (client) => {
+      const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+      await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${q(role)} ${login}`);
+      if (!exists) await client.query(`GRANT ${q(role)} TO CURRENT_USER`);
+      await client.query(`ALTER DATABASE ${q(dbName)} OWNER TO ${q(role)}`);
+      await client.query(`REVOKE ALL ON DATABASE ${q(dbName)} FROM PUBLIC`);
+    });
   }
 
-  /** Creates the login role or, if it exists, sets its password again. */
-  async ensureRole(role: string, password: string | null): Promise<void> {
-    const login = password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
+  async giveDatabaseToProvisioner(dbName: string): Promise<void> {
+    await this.server.query(`ALTER DATABASE ${q(dbName)} OWNER TO CURRENT_USER`);
+  }
+
+  /**
+   * Turns a warm spare into the tenant's database in one transaction: the spare's role, which
+   * already owns the database and everything in it, is renamed to the tenant's role.
+   */
+  async claimSpare(spare: string, dbName: string, role: string, password: string): Promise<SpareClaim> {
     try {
-      await this.server.query(`CREATE ROLE ${quoteIdentifier(role)} ${login}`);
+      await this.inTransaction(async (client) => {
+        await client.query(`ALTER ROLE ${q(spare)} RENAME TO ${q(role)}`);
+        await client.query(`ALTER ROLE ${q(role)} LOGIN PASSWORD ${escapeLiteral(password)}`);
+        await client.query(`ALTER DATABASE ${q(spare)} RENAME TO ${q(dbName)}`);
+      });
+      return 'claimed';
     } catch (error) {
-      if ((error as { code?: string }).code !== DUPLICATE_OBJECT) throw error;
-      await this.server.query(`ALTER ROLE ${quoteIdentifier(role)} ${login}`);
+      const code = (error as { code?: string }).code;
+      if (code === DUPLICATE_OBJECT) return 'role_exists';
+      // Another worker took this spare first, or is taking it now.
+      if ([UNDEFINED_OBJECT, UNDEFINED_DATABASE, OBJECT_IN_USE, INTERNAL_ERROR].includes(code ?? '')) return 'gone';
+      throw error;
     }
-    await this.server.query(`GRANT ${quoteIdentifier(role)} TO CURRENT_USER`);
+  }
+
+  /** Hands every object `from` owns inside the database to `to`. */
+  async reassignInside(dbName: string, from: string, to: string): Promise<void> {
+    const client = new Client({ connectionString: withDatabase(this.config.tenantServerUrl, dbName) });
+    await client.connect();
+    try {
+      await client.query(`REASSIGN OWNED BY ${q(from)} TO ${q(to)}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async renameDatabase(from: string, to: string): Promise<void> {
+    await this.server.query(`ALTER DATABASE ${q(from)} RENAME TO ${q(to)}`);
+  }
+
+  async setPassword(role: string, password: string): Promise<void> {
+    await this.server.query(`ALTER ROLE ${q(role)} PASSWORD ${escapeLiteral(password)}`);
   }
 
   async roleExists(role: string): Promise<boolean> {
     return (await this.server.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
   }
 
-  async setPassword(role: string, password: string): Promise<void> {
-    await this.server.query(`ALTER ROLE ${quoteIdentifier(role)} PASSWORD ${escapeLiteral(password)}`);
-  }
-
-  /** Gives the database to its role and shuts every other role out of it. */
-  async handOver(dbName: string, role: string): Promise<void> {
-    await this.server.query(`ALTER DATABASE ${quoteIdentifier(dbName)} OWNER TO ${quoteIdentifier(role)}`);
-    await this.lockOut(dbName);
-  }
-
-  /** Revokes CONNECT (and TEMP) from PUBLIC: only the owner may open the database. */
-  async lockOut(dbName: string): Promise<void> {
-    await this.server.query(`REVOKE ALL ON DATABASE ${quoteIdentifier(dbName)} FROM PUBLIC`);
-  }
-
   async markTemplate(dbName: string, comment: string): Promise<void> {
-    const database = quoteIdentifier(dbName);
-    await this.server.query(`ALTER DATABASE ${database} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
-    await this.server.query(`COMMENT ON DATABASE ${database} IS ${escapeLiteral(comment)}`);
+    await this.server.query(`ALTER DATABASE ${q(dbName)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+    await this.server.query(`COMMENT ON DATABASE ${q(dbName)} IS ${escapeLiteral(comment)}`);
   }
 
   async comment(dbName: string): Promise<string | undefined> {
-    const result = await this.server.query<{ comment: string | null }>(
+    const result = await this.server.query(
       "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
       [dbName],
     );
@@ -83,18 +120,39 @@ export class TenantDatabaseAdmin {
 
   /** Database names that start with `prefix`, taken literally. */
   async databasesStartingWith(prefix: string): Promise<string[]> {
-    const result = await this.server.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
-      [prefix],
-    );
-    return result.rows.map((row) => row.datname);
+    const sql = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
+    return (await this.server.query(sql, [prefix])).rows.map((row) => row.datname);
+  }
+
+  async rolesStartingWith(prefix: string): Promise<string[]> {
+    const sql = 'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname';
+    return (await this.server.query(sql, [prefix])).rows.map((row) => row.rolname);
   }
 
   async drop(dbName: string): Promise<void> {
-    const database = quoteIdentifier(dbName);
     const result = await this.server.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [dbName]);
     // A template must be unmarked before it can be dropped.
-    if (result.rows[0]?.datistemplate) await this.server.query(`ALTER DATABASE ${database} IS_TEMPLATE false`);
-    await this.server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (result.rows[0]?.datistemplate) await this.server.query(`ALTER DATABASE ${q(dbName)} IS_TEMPLATE false`);
+    await this.server.query(`DROP DATABASE IF EXISTS ${q(dbName)} WITH (FORCE)`);
+  }
+
+  async dropRole(role: string): Promise<void> {
+    await this.server.query(`DROP ROLE IF EXISTS ${q(role)}`);
+  }
+
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.server.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      broken = isConnectionError(error);
+      if (!broken) await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 }

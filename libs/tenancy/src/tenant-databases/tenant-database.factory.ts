@@ -6,12 +6,19 @@ import { WarmPool } from './warm-pool';
 /** How the tenant's database came to be, fastest first. */
 export type DatabaseOrigin = 'existing' | 'pool' | 'template' | 'created';
 
+export interface TenantDatabaseSpec {
+  dbName: string;
+  role: string;
+  password: string;
+}
+
 /** The template is being rebuilt or dropped right now, or someone is connected to it. */
 const TEMPLATE_BUSY_CODES = new Set(['55006', '3D000']);
 
 /**
- * Makes sure the tenant's database exists: one left by an earlier attempt is reused as it is,
- * else a warm spare is renamed, else the template is cloned, else it is created empty.
+ * Makes sure the tenant's database exists and belongs to the tenant's role: one left by an
+ * earlier attempt is reused as it is, else a warm spare is taken, else the template is cloned,
+ * else the database is created empty.
  */
 @Injectable()
 export class TenantDatabaseFactory {
@@ -23,14 +30,20 @@ export class TenantDatabaseFactory {
     private readonly pool: WarmPool,
   ) {}
 
-  async materialize(dbName: string): Promise<DatabaseOrigin> {
+  async materialize(spec: TenantDatabaseSpec): Promise<DatabaseOrigin> {
+    const origin = await this.obtain(spec);
+    if (origin !== 'pool') await this.admin.giveDatabaseTo(spec.dbName, spec.role, spec.password);
+    return origin;
+  }
+
+  private async obtain({ dbName, role, password }: TenantDatabaseSpec): Promise<DatabaseOrigin> {
     const state = await this.admin.state(dbName);
     if (state === 'valid') return 'existing';
     if (state === 'invalid') {
       this.logger.warn({ dbName }, 'database left invalid by an interrupted operation; rebuilding it');
       await this.admin.drop(dbName);
     }
-    if (await this.pool.claim(dbName)) return 'pool';
+    if (await this.pool.claim(dbName, role, password)) return 'pool';
     if (await this.cloneTemplate(dbName)) return 'template';
     await this.admin.createDatabase(dbName);
     return 'created';

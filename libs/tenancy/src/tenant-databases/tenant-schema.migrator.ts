@@ -19,6 +19,10 @@ export interface MigrationRun {
   freeStaleLock: boolean;
 }
 
+interface PgConnection {
+  query(sql: string, done: (error?: Error) => void): void;
+}
+
 /** Runs the Knex tenant migrations inside one tenant database, acting as the tenant's role. */
 @Injectable()
 export class TenantSchemaMigrator {
@@ -39,12 +43,15 @@ export class TenantSchemaMigrator {
       pool: {
         min: 0,
         max: 1,
-        afterCreate: (connection: { query: (sql: string, done: (error?: Error) => void) => void }, done: (error: Error | undefined, connection: unknown) => void) =>
+        afterCreate: (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
           connection.query(prelude.join('; '), (error) => done(error, connection)),
       },
       log: knexLog(TenantSchemaMigrator.name),
     });
     try {
+      // Listing takes no lock and writes nothing; a current database (a template copy) stops here.
+      const [, pending] = await tenantDatabase.migrate.list({ migrationSource: this.source });
+      if (pending.length === 0) return;
       if (run.freeStaleLock) await tenantDatabase.migrate.forceFreeMigrationsLock({ migrationSource: this.source });
       await tenantDatabase.migrate.latest({ migrationSource: this.source });
     } finally {

@@ -56,10 +56,12 @@ export class TenantTemplate {
     const { template, templateBuild, templateOwner } = this.names;
     const fingerprint = await this.currentFingerprint();
     await this.admin.drop(templateBuild);
-    await this.admin.ensureRole(templateOwner, null);
     await this.admin.createDatabase(templateBuild);
-    await this.admin.handOver(templateBuild, templateOwner);
+    await this.admin.giveDatabaseTo(templateBuild, templateOwner, null);
     await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
+    // The owner role must own nothing outside the copies' tables: REASSIGN OWNED in a copy also
+    // moves shared objects, and would hand the template itself to a tenant.
+    await this.admin.giveDatabaseToProvisioner(templateBuild);
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);
     await this.admin.markTemplate(template, COMMENT_PREFIX + fingerprint);

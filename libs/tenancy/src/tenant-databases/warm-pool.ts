@@ -7,18 +7,16 @@ import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantTemplate } from './tenant-template';
 
-/** Another worker claimed or is renaming the same spare; try the next. */
-const CLAIM_RACE_CODES = new Set(['3D000', '55006', '42P04']);
-
 export type WarmPoolLevel = {
   size: number;
   target: number;
 };
 
 /**
- * Spare databases cloned from the current template ahead of demand, so provisioning a tenant
- * is a rename and an ownership hand-off instead of a CREATE DATABASE. A spare's name carries
- * its template's fingerprint, so one built from older migrations is never handed out.
+ * Spare databases cloned from the current template ahead of demand, each owned, with all its
+ * tables, by a role of its own. Provisioning renames spare and role to the tenant's names in one
+ * transaction: no CREATE DATABASE, no migration, no connection to the new database. A spare's
+ * name carries its template's fingerprint, so one built from older migrations is never handed out.
  */
 @Injectable()
 export class WarmPool {
@@ -38,16 +36,15 @@ export class WarmPool {
     return this.config.templateEnabled && this.config.warmPoolSize > 0;
   }
 
-  /** Renames a current spare to `dbName`; false when none is left. */
-  async claim(dbName: string): Promise<boolean> {
+  /** Makes a current spare the tenant's database and role; false when there is none to take. */
+  async claim(dbName: string, role: string, password: string): Promise<boolean> {
     if (!this.enabled) return false;
-    for (const spare of await this.spares()) {
-      try {
-        await this.admin.renameDatabase(spare, dbName);
-        return true;
-      } catch (error) {
-        if (!CLAIM_RACE_CODES.has((error as { code?: string }).code ?? '')) throw error;
-      }
+    // In random order, so that workers claiming at the same moment seldom reach for the same spare.
+    for (const spare of shuffle(await this.spares())) {
+      const claim = await this.admin.claimSpare(spare, dbName, role, password);
+      if (claim === 'claimed') return true;
+      // The tenant's role is left from an earlier attempt: take the path that reuses it.
+      if (claim === 'role_exists') return false;
     }
     return false;
   }
@@ -57,8 +54,8 @@ export class WarmPool {
   }
 
   /**
-   * Drops spares of older templates and clones new ones up to WARM_POOL_SIZE. One refiller at a
-   * time across all workers; returns how many spares it made.
+   * Clears out spares of older templates and what a builder killed midway left, then builds
+   * spares up to WARM_POOL_SIZE. One refiller at a time across all workers.
    */
   async refill(): Promise<number> {
     if (!this.enabled) return 0;
@@ -66,14 +63,10 @@ export class WarmPool {
     if (!template) return 0;
     const run = await this.lock.tryRunExclusive(`tenancy:pool:${this.config.tenantDbPrefix}`, async () => {
       const current = this.names.poolPrefix(await this.template.currentFingerprint());
-      for (const stale of await this.admin.databasesStartingWith(this.names.anyPoolPrefix)) {
-        if (!stale.startsWith(current)) await this.admin.drop(stale);
-      }
+      await this.collectGarbage(current);
       let made = 0;
       for (let size = (await this.spares()).length; size < this.config.warmPoolSize; size += 1) {
-        const spare = `${current}${randomBytes(4).toString('hex')}`;
-        await this.admin.createDatabase(spare, { template });
-        await this.admin.lockOut(spare);
+        await this.buildSpare(template, `${current}${randomBytes(4).toString('hex')}`);
         made += 1;
       }
       if (made) this.logger.log({ made, target: this.config.warmPoolSize }, 'warm pool refilled');
@@ -82,7 +75,35 @@ export class WarmPool {
     return run.acquired ? run.value : 0;
   }
 
+  private async buildSpare(template: string, spare: string): Promise<void> {
+    const building = `${this.names.spareBuildPrefix}${spare.slice(-8)}`;
+    await this.admin.createDatabase(building, { template });
+    await this.admin.giveDatabaseTo(building, spare, null);
+    await this.admin.reassignInside(building, this.names.templateOwner, spare);
+    await this.admin.renameDatabase(building, spare);
+  }
+
+  private async collectGarbage(currentPrefix: string): Promise<void> {
+    const databases = await this.admin.databasesStartingWith(this.names.anyPoolPrefix);
+    for (const stale of databases.filter((name) => !name.startsWith(currentPrefix))) await this.admin.drop(stale);
+    for (const unfinished of await this.admin.databasesStartingWith(this.names.spareBuildPrefix)) {
+      await this.admin.drop(unfinished);
+    }
+    const live = new Set(await this.admin.databasesStartingWith(currentPrefix));
+    for (const role of await this.admin.rolesStartingWith(this.names.anyPoolPrefix)) {
+      if (!live.has(role)) await this.admin.dropRole(role);
+    }
+  }
+
   private async spares(): Promise<string[]> {
     return this.admin.databasesStartingWith(this.names.poolPrefix(await this.template.currentFingerprint()));
   }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let index = items.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [items[index], items[other]] = [items[other]!, items[index]!];
+  }
+  return items;
 }
