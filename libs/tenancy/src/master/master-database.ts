@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { knex, Knex } from 'knex';
-import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
+import { withClient } from '../postgres/with-client';
 
 export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/master');
 const MIGRATION_LOCK_KEY = 'tenancy:master-migrations';
@@ -30,13 +30,9 @@ export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
 }
 
 async function ensureMasterDatabaseExists(masterUrl: string): Promise<void> {
-  const maintenance = new Client({ connectionString: withDatabase(masterUrl, 'postgres') });
-  await maintenance.connect();
-  try {
-    await createDatabaseIfMissing(maintenance, databaseOf(masterUrl));
-  } finally {
-    await maintenance.end();
-  }
+  await withClient(withDatabase(masterUrl, 'postgres'), (maintenance) =>
+    createDatabaseIfMissing(maintenance, databaseOf(masterUrl)),
+  );
 }
 
 /**

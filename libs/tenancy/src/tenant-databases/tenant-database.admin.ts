@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, escapeLiteral, Pool, PoolClient } from 'pg';
+import { escapeLiteral, Pool, PoolClient } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
 import { isConnectionError } from '../postgres/is-connection-error';
 import { quoteIdentifier as q } from '../postgres/quote-identifier';
+import { withClient } from '../postgres/with-client';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
 /** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
@@ -84,13 +85,9 @@ export class TenantDatabaseAdmin {
 
   /** Hands every object `from` owns inside the database to `to`. */
   async reassignInside(dbName: string, from: string, to: string): Promise<void> {
-    const client = new Client({ connectionString: withDatabase(this.config.tenantServerUrl, dbName) });
-    await client.connect();
-    try {
-      await client.query(`REASSIGN OWNED BY ${q(from)} TO ${q(to)}`);
-    } finally {
-      await client.end();
-    }
+    await withClient(withDatabase(this.config.tenantServerUrl, dbName), (client) =>
+      client.query(`REASSIGN OWNED BY ${q(from)} TO ${q(to)}`),
+    );
   }
 
   async renameDatabase(from: string, to: string): Promise<void> {
