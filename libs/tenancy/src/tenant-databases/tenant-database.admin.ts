@@ -139,6 +139,9 @@ export class TenantDatabaseAdmin {
 
   private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.server.connect();
+    // A checked-out client has no pool listener: unheard, a dropped connection crashes the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -149,6 +152,7 @@ export class TenantDatabaseAdmin {
       if (!broken) await client.query('ROLLBACK');
       throw error;
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }
