@@ -8,6 +8,7 @@ import { ApiHealthController } from './health/api-health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { OrgController } from './org/org.controller';
 import { OrgService } from './org/org.service';
+import { ReadyTenantCache } from './org/ready-tenant.cache';
 
 @Module({})
 export class ApiModule {
@@ -26,7 +27,7 @@ export class ApiModule {
         }),
       ],
       controllers: [OrgController, ApiHealthController, TenantEventsController],
-      providers: [OrgService, TenantStatusFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      providers: [OrgService, ReadyTenantCache, TenantStatusFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
 }

@@ -24,6 +24,7 @@ import { JsonBodyGuard } from '../http/json-body.guard';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
 import { OrgService, QueuedTenant } from './org.service';
+import { ReadyTenantCache } from './ready-tenant.cache';
 import { statusUrlOf, tenantStatusView, tenantView } from './tenant.views';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
@@ -37,6 +38,7 @@ export class OrgController {
     private readonly tenants: TenantRepository,
     private readonly feed: TenantStatusFeed,
     private readonly rotateCredentials: RotateTenantCredentials,
+    private readonly reads: ReadyTenantCache,
   ) {}
 
   /** Records the tenant and queues its provisioning; poll statusUrl or stream events until ready. */
@@ -61,12 +63,12 @@ export class OrgController {
 
   @Get(':id')
   async get(@Param('id', TenantId) id: string) {
-    return tenantView(await this.tenants.getById(id));
+    return tenantView(await this.reads.get(id));
   }
 
   @Get(':id/status')
   async status(@Param('id', TenantId) id: string) {
-    return tenantStatusView(await this.tenants.getById(id));
+    return tenantStatusView(await this.reads.get(id));
   }
 
   @Post(':id/retry')
@@ -79,7 +81,9 @@ export class OrgController {
   @Post(':id/credentials/rotate')
   @HttpCode(HttpStatus.OK)
   async rotate(@Param('id', TenantId) id: string) {
-    return { id, ...(await this.rotateCredentials.execute(id)), rotatedAt: new Date() };
+    const credentials = await this.rotateCredentials.execute(id);
+    this.reads.forget(id);
+    return { id, ...credentials, rotatedAt: new Date() };
   }
 
   /** Server-Sent Events: one `status` event per change, ending after `ready` or `failed`. */

@@ -50,7 +50,7 @@ const environmentSchema = z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
     .optional(),
-  WARM_POOL_SIZE: integer(0, 100, 2),
+  WARM_POOL_SIZE: integer(0, 100, 5),
   TENANT_TEMPLATE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
 })
   .superRefine((env, context) => {

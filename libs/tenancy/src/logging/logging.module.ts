@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -14,6 +14,12 @@ const REDACTED_PATHS = [
   'err.config',
 ];
 
+const UNLOGGED_ROUTES = [
+  { path: 'health', method: RequestMethod.GET },
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'org/:id/status', method: RequestMethod.GET },
+];
+
 /** pino JSON logs tagged with the service name; pretty-printed in development. */
 @Module({})
 export class LoggingModule {
@@ -24,6 +30,9 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
+            // Probes and status polls are the bulk of requests and say nothing new: no access log,
+            // and none of its per-request cost (a child logger, redaction, async context).
+            exclude: UNLOGGED_ROUTES,
             pinoHttp: {
               level: config.logLevel,
               base: { service },
@@ -32,7 +41,6 @@ export class LoggingModule {
                 const given = request.headers['x-request-id'];
                 return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
               },
-              autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
               transport:
                 config.env === 'development'
                   ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
