@@ -1,6 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AdvisoryLock, APP_CONFIG, AppConfig, ProvisioningQueue, TenantRepository } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
+import { PeriodicTask } from '../scheduling/periodic-task';
 
 const RECONCILER_LOCK = 'tenancy:reconciler';
 /** Leaves the api the moment between writing a tenant and enqueueing it. */
@@ -13,8 +14,10 @@ const UNTOUCHED_GRACE_MS = 5_000;
  */
 @Injectable()
 export class UnsettledTenantsReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new PeriodicTask(
+    () => this.reconcile(),
+    (error) => this.logger.warn({ err: error }, 'reconciliation failed; will try again'),
+  );
 
   constructor(
     private readonly tenants: TenantRepository,
@@ -27,16 +30,11 @@ export class UnsettledTenantsReconciler implements OnApplicationBootstrap, Befor
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.reconcile()
-        .catch((error) => this.logger.warn({ err: error }, 'reconciliation failed; will try again'))
-        .finally(() => (this.running = undefined));
-    }, this.config.reconcileIntervalMs);
+    this.schedule.start(this.config.reconcileIntervalMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** Returns how many tenants were checked, or undefined when another worker holds the lock. */

@@ -1,14 +1,17 @@
-import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { TenantTemplate, WarmPool } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
+import { PeriodicTask } from '../scheduling/periodic-task';
 
 const REFILL_INTERVAL_MS = 1000;
 
 /** Keeps the template current and the warm pool topped up, in the background. */
 @Injectable()
 export class WarmPoolRefiller implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new PeriodicTask(
+    () => (this.pool.enabled ? this.pool.refill() : this.template.ensureBuilt()),
+    (error) => this.logger.warn({ err: error }, 'could not refresh the template or the warm pool'),
+  );
 
   constructor(
     private readonly template: TenantTemplate,
@@ -19,18 +22,10 @@ export class WarmPoolRefiller implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    this.tick();
-    this.timer = setInterval(() => this.tick(), REFILL_INTERVAL_MS);
+    this.schedule.start(REFILL_INTERVAL_MS, { now: true });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    this.running ??= (this.pool.enabled ? this.pool.refill() : this.template.ensureBuilt())
-      .catch((error) => this.logger.warn({ err: error }, 'could not refresh the template or the warm pool'))
-      .finally(() => (this.running = undefined));
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 }
