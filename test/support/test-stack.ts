@@ -23,7 +23,8 @@ export class TestStack {
   constructor(overrides: Record<string, string> = {}, serverUrl = SERVER_URL) {
     this.config = loadConfig({
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
+      TENANT_SECRET_KEY: randomBytes(32).toString('hex'),
       DATABASE_URL: withDatabase(serverUrl, `${this.id}_master`),
       REDIS_URL,
       TENANT_DB_PREFIX: `${this.id}_`,
