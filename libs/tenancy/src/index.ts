@@ -25,3 +25,4 @@ export * from './tenant-databases/warm-pool';
 export * from './tenant-databases/internal-database-names';
 export * from './provisioning/rotate-tenant-credentials.use-case';
 export * from './tenant-databases/tenant-databases.module';
+export * from './provisioning/migrate-tenants.use-case';

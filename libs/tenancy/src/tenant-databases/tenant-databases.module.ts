@@ -36,7 +36,15 @@ const logger = new Logger('TenantServerPool');
     TenantTemplate,
     WarmPool,
   ],
-  exports: [RotateTenantCredentials, TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantSecretCipher, TenantTemplate, WarmPool],
+  exports: [
+    RotateTenantCredentials,
+    TenantDatabaseAdmin,
+    TenantDatabaseProvisioner,
+    TenantSchemaMigrator,
+    TenantSecretCipher,
+    TenantTemplate,
+    WarmPool,
+  ],
 })
 export class TenantDatabasesModule implements OnApplicationShutdown {
   constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
