@@ -25,6 +25,12 @@ export class ProvisioningQueue {
     return this.enqueueNew(tenantId);
   }
 
+  /** Whether jobs are waiting or running anywhere. */
+  async isBusy(): Promise<boolean> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'prioritized');
+    return Object.values(counts).some((count) => count > 0);
+  }
+
   /** For a tenant just registered, which cannot have a job yet: one round trip to Redis. */
   async enqueueNew(tenantId: string): Promise<string> {
     const jobId = provisionJobId(tenantId);
