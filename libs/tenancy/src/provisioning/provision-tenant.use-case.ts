@@ -54,8 +54,8 @@ export class ProvisionTenant {
       role: tenant.dbRole,
       password: this.cipher.decrypt(tenant.dbPasswordEncrypted!),
     };
-    const origin = await this.databases.createDatabase(spec);
-    await this.tenants.recordStep(tenant.id, 'database_created');
+    const { origin, sealedPassword } = await this.databases.createDatabase(spec);
+    await this.tenants.recordDatabaseCreated(tenant.id, sealedPassword);
     await this.databases.migrate(spec, origin);
     await this.events.publish(await this.tenants.markReady(tenant.id));
     this.logger.info({ origin }, 'tenant database ready');

@@ -130,8 +130,10 @@ export class TenantRepository {
     await this.update(id, { db_password_encrypted: encrypted });
   }
 
-  async recordStep(id: string, step: ProvisioningStep): Promise<void> {
-    await this.update(id, { step });
+  /** The database exists; a warm spare brings its own role password, which replaces ours. */
+  async recordDatabaseCreated(id: string, sealedPassword?: string): Promise<void> {
+    const step: ProvisioningStep = 'database_created';
+    await this.update(id, sealedPassword ? { step, db_password_encrypted: sealedPassword } : { step });
   }
 
   async markReady(id: string): Promise<Tenant> {

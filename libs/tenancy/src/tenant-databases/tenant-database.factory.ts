@@ -6,6 +6,12 @@ import { WarmPool } from './warm-pool';
 /** How the tenant's database came to be, fastest first. */
 export type DatabaseOrigin = 'existing' | 'pool' | 'template' | 'created';
 
+export interface MaterializedDatabase {
+  origin: DatabaseOrigin;
+  /** Set when a warm spare was taken: its role logs in with this password, not the one asked for. */
+  sealedPassword?: string;
+}
+
 export interface TenantDatabaseSpec {
   dbName: string;
   role: string;
@@ -30,20 +36,22 @@ export class TenantDatabaseFactory {
     private readonly pool: WarmPool,
   ) {}
 
-  async materialize(spec: TenantDatabaseSpec): Promise<DatabaseOrigin> {
-    const origin = await this.obtain(spec);
-    if (origin !== 'pool') await this.admin.giveDatabaseTo(spec.dbName, spec.role, spec.password);
-    return origin;
-  }
-
-  private async obtain({ dbName, role, password }: TenantDatabaseSpec): Promise<DatabaseOrigin> {
+  async materialize({ dbName, role, password }: TenantDatabaseSpec): Promise<MaterializedDatabase> {
     const state = await this.admin.state(dbName);
-    if (state === 'valid') return 'existing';
     if (state === 'invalid') {
       this.logger.warn({ dbName }, 'database left invalid by an interrupted operation; rebuilding it');
       await this.admin.drop(dbName);
     }
-    if (await this.pool.claim(dbName, role, password)) return 'pool';
+    if (state !== 'valid') {
+      const sealedPassword = await this.pool.claim(dbName, role);
+      if (sealedPassword) return { origin: 'pool', sealedPassword };
+    }
+    const origin = state === 'valid' ? 'existing' : await this.createMissing(dbName);
+    await this.admin.giveDatabaseTo(dbName, role, password);
+    return { origin };
+  }
+
+  private async createMissing(dbName: string): Promise<DatabaseOrigin> {
     if (await this.cloneTemplate(dbName)) return 'template';
     await this.admin.createDatabase(dbName);
     return 'created';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseOrigin, TenantDatabaseFactory, TenantDatabaseSpec } from './tenant-database.factory';
+import { DatabaseOrigin, MaterializedDatabase, TenantDatabaseFactory, TenantDatabaseSpec } from './tenant-database.factory';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantTemplate } from './tenant-template';
 
@@ -13,7 +13,7 @@ export class TenantDatabaseProvisioner {
   ) {}
 
   /** Makes the tenant's role and database and gives the one to the other. */
-  createDatabase(spec: TenantDatabaseSpec): Promise<DatabaseOrigin> {
+  createDatabase(spec: TenantDatabaseSpec): Promise<MaterializedDatabase> {
     return this.factory.materialize(spec);
   }
 

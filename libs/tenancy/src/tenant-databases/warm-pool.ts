@@ -3,9 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
+import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantTemplate } from './tenant-template';
+
+/** Part of every spare's name: a spare built another way is stale and never handed out. */
+const SPARE_FORMAT = 'p1';
 
 export type WarmPoolLevel = {
   size: number;
@@ -28,6 +32,7 @@ export class WarmPool {
     private readonly admin: TenantDatabaseAdmin,
     private readonly template: TenantTemplate,
     private readonly lock: AdvisoryLock,
+    private readonly cipher: TenantSecretCipher,
   ) {
     this.names = new InternalDatabaseNames(config.tenantDbPrefix);
   }
@@ -36,17 +41,20 @@ export class WarmPool {
     return this.config.templateEnabled && this.config.warmPoolSize > 0;
   }
 
-  /** Makes a current spare the tenant's database and role; false when there is none to take. */
-  async claim(dbName: string, role: string, password: string): Promise<boolean> {
-    if (!this.enabled) return false;
+  /**
+   * Makes a current spare the tenant's database and role. Returns the role's password, sealed,
+   * or undefined when there is no spare to take.
+   */
+  async claim(dbName: string, role: string): Promise<string | undefined> {
+    if (!this.enabled) return undefined;
     // In random order, so that workers claiming at the same moment seldom reach for the same spare.
     for (const spare of shuffle(await this.spares())) {
-      const claim = await this.admin.claimSpare(spare, dbName, role, password);
-      if (claim === 'claimed') return true;
+      const claim = await this.admin.claimSpare(spare, dbName, role);
+      if (claim.claimed) return claim.sealedPassword;
       // The tenant's role is left from an earlier attempt: take the path that reuses it.
-      if (claim === 'role_exists') return false;
+      if (claim.reason === 'role_exists') return undefined;
     }
-    return false;
+    return undefined;
   }
 
   async level(): Promise<WarmPoolLevel> {
@@ -62,7 +70,7 @@ export class WarmPool {
     const template = await this.template.ensureBuilt();
     if (!template) return 0;
     const run = await this.lock.tryRunExclusive(`tenancy:pool:${this.config.tenantDbPrefix}`, async () => {
-      const current = this.names.poolPrefix(await this.template.currentFingerprint());
+      const current = await this.currentPrefix();
       await this.collectGarbage(current);
       let made = 0;
       for (let size = (await this.spares()).length; size < this.config.warmPoolSize; size += 1) {
@@ -79,6 +87,8 @@ export class WarmPool {
     const building = `${this.names.spareBuildPrefix}${spare.slice(-8)}`;
     await this.admin.createDatabase(building, { template });
     await this.admin.giveDatabaseTo(building, spare, null);
+    const password = this.cipher.generatePassword();
+    await this.admin.presetPassword(spare, password, this.cipher.encrypt(password));
     await this.admin.reassignInside(building, this.names.templateOwner, spare);
     await this.admin.renameDatabase(building, spare);
   }
@@ -96,7 +106,11 @@ export class WarmPool {
   }
 
   private async spares(): Promise<string[]> {
-    return this.admin.databasesStartingWith(this.names.poolPrefix(await this.template.currentFingerprint()));
+    return this.admin.databasesStartingWith(await this.currentPrefix());
+  }
+
+  private async currentPrefix(): Promise<string> {
+    return this.names.poolPrefix(SPARE_FORMAT + (await this.template.currentFingerprint()));
   }
 }
 
