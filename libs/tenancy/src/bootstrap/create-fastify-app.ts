@@ -3,8 +3,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { DynamicModule } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
+import { redactUrl } from '../postgres/connection-url';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A Nest app on Fastify that logs through pino and closes cleanly on SIGTERM/SIGINT. */
 export async function createFastifyApp(module: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
@@ -13,9 +14,18 @@ export async function createFastifyApp(module: DynamicModule, config: AppConfig)
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  logger.log(
+    {
+      masterDatabase: redactUrl(config.masterDatabaseUrl),
+      tenantServer: redactUrl(config.tenantServerUrl),
+      redis: redactUrl(config.redisUrl),
+    },
+    'servers in use',
+  );
   if (config.usingDevelopmentSecretKey) {
-    app.get(Logger).warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
+    logger.warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
   }
   app.enableShutdownHooks();
   return app;
