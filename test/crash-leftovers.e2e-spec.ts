@@ -1,20 +1,14 @@
 import { http } from './support/http';
 import { waitForStatus } from './support/tenant-client';
-import { TestStack } from './support/test-stack';
+import { useRunningStack } from './support/running-stack';
 
 /**
  * What a worker killed halfway leaves behind, laid out by hand, then the tenant retried:
  * each must end ready, with one database, all migrations applied and nothing locked.
  */
 describe('leftovers of a crashed attempt', () => {
-  const stack = new TestStack();
-  let api: string;
-
-  beforeAll(async () => {
-    api = await stack.startApi();
-    await stack.startWorker();
-  });
-  afterAll(() => stack.teardown());
+  const world = useRunningStack();
+  const { stack } = world;
 
   const failedTenant = async (slug: string) => {
     const dbName = `${stack.config.tenantDbPrefix}${slug}`;
@@ -25,8 +19,8 @@ describe('leftovers of a crashed attempt', () => {
     return { id: row!.id, dbName };
   };
   const retryUntilReady = async (id: string) => {
-    expect((await http(api, 'POST', `/org/${id}/retry`)).status).toBe(202);
-    return waitForStatus(api, id, ['ready', 'failed']);
+    expect((await http(world.api, 'POST', `/org/${id}/retry`)).status).toBe(202);
+    return waitForStatus(world.api, id, ['ready', 'failed']);
   };
   const admin = (sql: string) => stack.query(sql, [], 'postgres');
 

@@ -1,18 +1,12 @@
 import { http } from './support/http';
 import { createOrg, waitForStatus } from './support/tenant-client';
-import { TestStack } from './support/test-stack';
+import { useRunningStack } from './support/running-stack';
 
 const SAFE_DATABASE_NAME = /^[a-z0-9_]{1,63}$/;
 
 describe('hostile input', () => {
-  const stack = new TestStack();
-  let api: string;
-
-  beforeAll(async () => {
-    api = await stack.startApi();
-    await stack.startWorker();
-  });
-  afterAll(() => stack.teardown());
+  const world = useRunningStack();
+  const { stack } = world;
 
   it.each([
     `Robert'); DROP DATABASE postgres;--`,
@@ -25,10 +19,10 @@ describe('hostile input', () => {
     'template1',
     'x'.repeat(100),
   ])('provisions %j into a safe database name', async (name) => {
-    const created = await createOrg(api, name);
+    const created = await createOrg(world.api, name);
     expect(created.dbName).toMatch(SAFE_DATABASE_NAME);
     expect(created.dbName.startsWith(stack.config.tenantDbPrefix)).toBe(true);
-    expect((await waitForStatus(api, created.id, ['ready', 'failed'])).status).toBe('ready');
+    expect((await waitForStatus(world.api, created.id, ['ready', 'failed'])).status).toBe('ready');
   });
 
   it.each([
@@ -36,26 +30,26 @@ describe('hostile input', () => {
     ['only emoji', '🚀🔥', /letter or digit/],
     ['only another script', 'Тест 東京', /letter or digit/],
   ])('rejects %s with 400', async (_, name, message) => {
-    const answer = await http(api, 'POST', '/org/create', { json: { name } });
+    const answer = await http(world.api, 'POST', '/org/create', { json: { name } });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(message);
   });
 
   it("rejects a name that maps onto the master database's name", async () => {
-    const answer = await http(api, 'POST', '/org/create', { json: { name: 'Master' } });
+    const answer = await http(world.api, 'POST', '/org/create', { json: { name: 'Master' } });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(/reserved/);
   });
 
   it('rejects names that differ only in case or punctuation from an existing one', async () => {
-    await createOrg(api, 'Case Study');
+    await createOrg(world.api, 'Case Study');
     for (const name of ['CASE STUDY', 'case-study', 'Case...Study!']) {
-      expect((await http(api, 'POST', '/org/create', { json: { name } })).status).toBe(409);
+      expect((await http(world.api, 'POST', '/org/create', { json: { name } })).status).toBe(409);
     }
   });
 
   it('answers 413 for a body over 1 MB', async () => {
-    const answer = await http(api, 'POST', '/org/create', { json: { name: 'a'.repeat(1024 * 1024) } });
+    const answer = await http(world.api, 'POST', '/org/create', { json: { name: 'a'.repeat(1024 * 1024) } });
     expect(answer.status).toBe(413);
   });
 
@@ -64,20 +58,20 @@ describe('hostile input', () => {
     ['application/x-www-form-urlencoded', 'name=AcmeCorp'],
     ['application/xml', '<name>AcmeCorp</name>'],
   ])('answers 415 for %s', async (contentType, body) => {
-    const answer = await http(api, 'POST', '/org/create', { body, headers: { 'content-type': contentType } });
+    const answer = await http(world.api, 'POST', '/org/create', { body, headers: { 'content-type': contentType } });
     expect(answer.status).toBe(415);
   });
 
   it('answers 400 for deeply nested JSON', async () => {
     const depth = 100_000;
     const body = `{"name": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
-    const answer = await http(api, 'POST', '/org/create', { body, headers: { 'content-type': 'application/json' } });
+    const answer = await http(world.api, 'POST', '/org/create', { body, headers: { 'content-type': 'application/json' } });
     expect(answer.status).toBe(400);
   });
 
   it('creates exactly one tenant when the same name is POSTed 20 times at once', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => http(api, 'POST', '/org/create', { json: { name: 'Race Condition Ltd' } })),
+      Array.from({ length: 20 }, () => http(world.api, 'POST', '/org/create', { json: { name: 'Race Condition Ltd' } })),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toEqual([202, ...Array(19).fill(409)]);
@@ -87,16 +81,10 @@ describe('hostile input', () => {
 });
 
 describe('Idempotency-Key', () => {
-  const stack = new TestStack();
-  let api: string;
-
-  beforeAll(async () => {
-    api = await stack.startApi();
-  });
-  afterAll(() => stack.teardown());
+  const world = useRunningStack({}, 0);
 
   const post = (name: string, key: string) =>
-    http(api, 'POST', '/org/create', { json: { name }, headers: { 'idempotency-key': key } });
+    http(world.api, 'POST', '/org/create', { json: { name }, headers: { 'idempotency-key': key } });
 
   it('returns the same tenant and job with the same status code for a retried POST', async () => {
     const first = await post('Idempotent Inc', 'key-1');

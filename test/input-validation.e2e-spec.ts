@@ -1,17 +1,12 @@
 import { http } from './support/http';
 import { createOrg } from './support/tenant-client';
-import { TestStack } from './support/test-stack';
+import { useRunningStack } from './support/running-stack';
 
 describe('bad input gets a 4xx that says what is wrong', () => {
-  const stack = new TestStack();
-  let api: string;
+  const world = useRunningStack({}, 0);
+  const { stack } = world;
 
-  beforeAll(async () => {
-    api = await stack.startApi();
-  });
-  afterAll(() => stack.teardown());
-
-  const create = (options: Parameters<typeof http>[3]) => http(api, 'POST', '/org/create', options);
+  const create = (options: Parameters<typeof http>[3]) => http(world.api, 'POST', '/org/create', options);
 
   it.each([
     ['a missing name', { json: {} }, /name is required/],
@@ -39,7 +34,7 @@ describe('bad input gets a 4xx that says what is wrong', () => {
   });
 
   it('answers 409 with the existing id for the same name, a case variant or a punctuation variant', async () => {
-    const first = await createOrg(api, 'Umbrella Corp');
+    const first = await createOrg(world.api, 'Umbrella Corp');
     for (const name of ['Umbrella Corp', 'UMBRELLA CORP', 'umbrella-corp', ' Umbrella...Corp! ']) {
       const answer = await create({ json: { name } });
       expect(answer.status).toBe(409);
@@ -50,26 +45,26 @@ describe('bad input gets a 4xx that says what is wrong', () => {
 
   it('answers 400 for a malformed id and 404 for an unknown one', async () => {
     for (const path of ['/org/not-a-uuid', '/org/not-a-uuid/status', '/org/123/events']) {
-      expect((await http(api, 'GET', path)).status).toBe(400);
+      expect((await http(world.api, 'GET', path)).status).toBe(400);
     }
-    expect((await http(api, 'POST', '/org/xyz/retry')).status).toBe(400);
+    expect((await http(world.api, 'POST', '/org/xyz/retry')).status).toBe(400);
     const unknown = '00000000-0000-4000-8000-000000000000';
     for (const path of [`/org/${unknown}`, `/org/${unknown}/status`, `/org/${unknown}/events`]) {
-      expect((await http(api, 'GET', path)).status).toBe(404);
+      expect((await http(world.api, 'GET', path)).status).toBe(404);
     }
-    expect((await http(api, 'POST', `/org/${unknown}/retry`)).status).toBe(404);
+    expect((await http(world.api, 'POST', `/org/${unknown}/retry`)).status).toBe(404);
   });
 
   it('rejects bad list queries', async () => {
-    expect((await http(api, 'GET', '/org?status=done')).body.message.join()).toMatch(/status must be one of/);
-    expect((await http(api, 'GET', '/org?limit=1000')).status).toBe(400);
-    expect((await http(api, 'GET', '/org?after=abc')).status).toBe(400);
-    expect((await http(api, 'GET', '/org?sort=name')).status).toBe(400);
+    expect((await http(world.api, 'GET', '/org?status=done')).body.message.join()).toMatch(/status must be one of/);
+    expect((await http(world.api, 'GET', '/org?limit=1000')).status).toBe(400);
+    expect((await http(world.api, 'GET', '/org?after=abc')).status).toBe(400);
+    expect((await http(world.api, 'GET', '/org?sort=name')).status).toBe(400);
   });
 
   it('answers 409 when retrying a tenant that has not failed', async () => {
-    const created = await createOrg(api, 'Not Failed Inc');
-    const answer = await http(api, 'POST', `/org/${created.id}/retry`);
+    const created = await createOrg(world.api, 'Not Failed Inc');
+    const answer = await http(world.api, 'POST', `/org/${created.id}/retry`);
     expect(answer.status).toBe(409);
     expect(answer.body.message).toMatch(/only a failed tenant can be retried/);
   });
