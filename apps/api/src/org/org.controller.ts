@@ -14,6 +14,7 @@ import {
   Sse,
   UseGuards,
 } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { RotateTenantCredentials, TenantRepository } from '@app/tenancy';
@@ -25,6 +26,7 @@ import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
 import { OrgService, QueuedTenant } from './org.service';
 import { ReadyTenantCache } from './ready-tenant.cache';
+import { TENANT_STATUS_RESPONSE } from './tenant-status.schema';
 import { statusUrlOf, tenantStatusView, tenantView } from './tenant.views';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
@@ -67,6 +69,7 @@ export class OrgController {
   }
 
   @Get(':id/status')
+  @RouteSchema({ response: TENANT_STATUS_RESPONSE })
   async status(@Param('id', TenantId) id: string) {
     return tenantStatusView(await this.reads.get(id));
   }
