@@ -51,10 +51,7 @@ export class OrgService {
       if (earlier) return earlier;
     }
     try {
-      const tenant = await this.tenants.create(
-        { name: name.trim(), slug, dbName },
-        idempotency,
-      );
+      const tenant = await this.tenants.create({ name: name.trim(), slug, dbName }, idempotency);
       return { tenant, jobId: await this.enqueue(tenant, 'new') };
     } catch (error) {
       // A concurrent request with the same key won the race: answer as it did.
