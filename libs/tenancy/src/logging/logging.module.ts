@@ -9,8 +9,6 @@ const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["idempotency-key"]',
-  '*.password',
-  '*.connectionString',
   'err.config',
 ];
 
