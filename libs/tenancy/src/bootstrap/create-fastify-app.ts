@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
+import { logChangingRequests } from '../logging/access-log';
 import { redactUrl } from '../postgres/connection-url';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,7 +14,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function createFastifyApp(module: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
+    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, genReqId: requestId }),
     { bufferLogs: true },
   );
   const logger = app.get(Logger);
@@ -27,6 +30,13 @@ export async function createFastifyApp(module: DynamicModule, config: AppConfig)
   if (config.usingDevelopmentSecretKey) {
     logger.warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
   }
+  logChangingRequests(app);
   app.enableShutdownHooks();
   return app;
+}
+
+/** The caller's X-Request-Id when it sent a sane one, else a fresh id. */
+function requestId(request: { headers: IncomingHttpHeaders }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
 }

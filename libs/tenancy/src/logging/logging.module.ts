@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -12,12 +10,8 @@ const REDACTED_PATHS = [
   'err.config',
 ];
 
-/**
- * Requests that change something get an access log line. Reads (status polls, probes, lists)
- * are the bulk of traffic and say nothing new; leaving them out also skips pino-http's
- * per-request work, about a tenth of a status read's cost (see README "Performance").
- */
-const LOGGED_REQUESTS = [{ path: '{*path}', method: RequestMethod.POST }];
+/** Access lines come from Fastify (see access-log.ts), not from nestjs-pino's middleware. */
+const NO_REQUEST_MIDDLEWARE: [] = [];
 
 /** pino JSON logs tagged with the service name; pretty-printed in development. */
 @Module({})
@@ -29,15 +23,11 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
-            forRoutes: LOGGED_REQUESTS,
+            forRoutes: NO_REQUEST_MIDDLEWARE,
             pinoHttp: {
               level: config.logLevel,
               base: { service },
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-              genReqId: (request: IncomingMessage) => {
-                const given = request.headers['x-request-id'];
-                return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
-              },
               transport:
                 config.env === 'development'
                   ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
