@@ -13,7 +13,7 @@ describe('leftovers of a crashed attempt', () => {
   const failedTenant = async (slug: string) => {
     const dbName = `${stack.config.tenantDbPrefix}${slug}`;
     const [row] = await stack.query<{ id: string }>(
-      "INSERT INTO tenants (name, slug, db_name, db_role, status, step) VALUES ($1, $1, $2, $2, 'failed', 'started') RETURNING id",
+      "INSERT INTO tenants (name, slug, db_name, status, step) VALUES ($1, $1, $2, 'failed', 'started') RETURNING id",
       [slug, dbName],
     );
     return { id: row!.id, dbName };

@@ -66,17 +66,17 @@ describe('least privilege', () => {
   });
 
   it('rotates a ready tenant role password, keeping only the new ciphertext', async () => {
-    const [tenant] = await stack.query<{ id: string; db_role: string; db_password_encrypted: string }>(
-      'SELECT id, db_role, db_password_encrypted FROM tenants LIMIT 1',
+    const [tenant] = await stack.query<{ id: string; db_name: string; db_password_encrypted: string }>(
+      'SELECT id, db_name, db_password_encrypted FROM tenants LIMIT 1',
     );
     const verifier = async () =>
-      (await stack.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [tenant!.db_role], 'postgres'))[0]!
+      (await stack.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [tenant!.db_name], 'postgres'))[0]!
         .rolpassword;
     const before = await verifier();
 
     const answer = await http(api, 'POST', `/org/${tenant!.id}/credentials/rotate`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ id: tenant!.id, role: tenant!.db_role, dbName: tenant!.db_role });
+    expect(answer.body).toMatchObject({ id: tenant!.id, role: tenant!.db_name, dbName: tenant!.db_name });
 
     const [after] = await stack.query<{ db_password_encrypted: string }>('SELECT db_password_encrypted FROM tenants WHERE id = $1', [
       tenant!.id,

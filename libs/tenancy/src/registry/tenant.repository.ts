@@ -9,7 +9,6 @@ interface TenantRow {
   name: string;
   slug: string;
   db_name: string;
-  db_role: string | null;
   db_password_encrypted: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
@@ -49,7 +48,7 @@ export class TenantRepository {
   async create(tenant: NewTenant, idempotency?: IdempotencyRecord): Promise<Tenant> {
     const insert = (db: Knex) =>
       db<TenantRow>('tenants')
-        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, db_role: tenant.dbName, step: 'queued' })
+        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, step: 'queued' })
         .returning('*');
     try {
       if (!idempotency) return toTenant((await insert(this.master))[0]!);
@@ -176,7 +175,7 @@ function toTenant(row: TenantRow): Tenant {
     name: row.name,
     slug: row.slug,
     dbName: row.db_name,
-    dbRole: row.db_role ?? row.db_name,
+    dbRole: row.db_name,
     dbPasswordEncrypted: row.db_password_encrypted,
     status: row.status,
     step: row.step,

@@ -9,7 +9,7 @@ export interface Tenant {
   name: string;
   slug: string;
   dbName: string;
-  /** The login role that owns the tenant's database. */
+  /** The login role that owns the tenant's database; it has the database's name. */
   dbRole: string;
   dbPasswordEncrypted: string | null;
   status: TenantStatus;

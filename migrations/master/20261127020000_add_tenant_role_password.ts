@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('tenants', (table) => {
-    table.string('db_role', 63);
     // AES-256-GCM ciphertext (see TenantSecretCipher); the plain password is never stored.
     table.text('db_password_encrypted');
   });
@@ -10,7 +9,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('tenants', (table) => {
-    table.dropColumn('db_role');
     table.dropColumn('db_password_encrypted');
   });
 }
