@@ -26,7 +26,7 @@ export class WorkerHealthController {
         return worker.isRunning() && !worker.closing ? indicator.up() : indicator.down({ message: 'not running' });
       },
       // An empty pool only makes provisioning slower, so it never marks the worker unhealthy.
-      () => this.dependencies.probe('warm_pool', async () => undefined, () => this.pool.level()),
+      () => this.dependencies.probe('warm_pool', () => this.pool.level()),
     ]);
   }
 }
