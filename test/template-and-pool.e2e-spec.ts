@@ -66,6 +66,12 @@ describe('template and warm pool', () => {
     expect(await tables(created.dbName)).toEqual(
       ['knex_migrations', 'knex_migrations_lock', 'users'].map((table) => `${table}:${created.dbName}`),
     );
+    const [schema] = await stack.query<{ owner_may_create: boolean }>(
+      "SELECT has_schema_privilege($1, 'public', 'CREATE') AS owner_may_create",
+      [`${stack.config.tenantDbPrefix}_template_owner`],
+      created.dbName,
+    );
+    expect(schema!.owner_may_create).toBe(false);
     const after = await waitFor('the pool to be refilled', async () => {
       const now = await spares();
       return now.length === 2 ? now : undefined;

@@ -6,8 +6,7 @@ import { isConnectionError } from '../postgres/is-connection-error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
-import { TenantDatabaseSpec } from '../tenant-databases/tenant-database.factory';
-import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
+import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
 import { TenantBusyError } from './tenant-busy.error';
 import { tenantLockKey } from './tenant-lock-key';
 

@@ -3,7 +3,7 @@ import { escapeLiteral, Pool, PoolClient } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
-import { createDatabaseIfMissing } from '../postgres/create-database';
+import { createDatabase } from '../postgres/create-database';
 import { isConnectionError } from '../postgres/is-connection-error';
 import { quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
@@ -38,9 +38,9 @@ export class TenantDatabaseAdmin {
     return result.rows[0].datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
   }
 
-  /** Creates the database (a copy of `template` if given) unless it exists. */
+  /** Creates the database (a copy of `template` if given); false when it exists already. */
   createDatabase(dbName: string, options: { template?: string } = {}): Promise<boolean> {
-    return createDatabaseIfMissing(this.server, dbName, options.template);
+    return createDatabase(this.server, dbName, options.template);
   }
 
   /**
@@ -48,18 +48,24 @@ export class TenantDatabaseAdmin {
    * it, makes it the database's owner and shuts every other role out of the database.
    */
   async giveDatabaseTo(dbName: string, role: string, password: string | null): Promise<void> {
-    const login = password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
     await this.inTransaction(async (client) => {
-      const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-      await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${q(role)} ${login}`);
-      if (!exists) await client.query(`GRANT ${q(role)} TO CURRENT_USER`);
+      await upsertRole(client, role, password);
       await client.query(`ALTER DATABASE ${q(dbName)} OWNER TO ${q(role)}`);
       await client.query(`REVOKE ALL ON DATABASE ${q(dbName)} FROM PUBLIC`);
     });
   }
 
-  async giveDatabaseToProvisioner(dbName: string): Promise<void> {
-    await this.server.query(`ALTER DATABASE ${q(dbName)} OWNER TO CURRENT_USER`);
+  /** A role that cannot log in and that the provisioner may act for. */
+  async ensureRole(role: string): Promise<void> {
+    await this.inTransaction((client) => upsertRole(client, role, null));
+  }
+
+  /** Lets `role` create tables in the database's public schema, or takes that away again. */
+  async allowCreateInPublicSchema(dbName: string, role: string, allowed: boolean): Promise<void> {
+    const statement = allowed
+      ? `GRANT CREATE ON SCHEMA public TO ${q(role)}`
+      : `REVOKE CREATE ON SCHEMA public FROM ${q(role)}`;
+    await withClient(withDatabase(this.config.tenantServerUrl, dbName), (client) => client.query(statement));
   }
 
   /**
@@ -178,4 +184,11 @@ export class TenantDatabaseAdmin {
       client.release(broken);
     }
   }
+}
+
+async function upsertRole(client: PoolClient, role: string, password: string | null): Promise<void> {
+  const login = password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
+  const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${q(role)} ${login}`);
+  if (!exists) await client.query(`GRANT ${q(role)} TO CURRENT_USER`);
 }

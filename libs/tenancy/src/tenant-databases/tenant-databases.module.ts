@@ -5,7 +5,6 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { RotateTenantCredentials } from '../provisioning/rotate-tenant-credentials.use-case';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
-import { TenantDatabaseFactory } from './tenant-database.factory';
 import { TenantDatabaseProvisioner } from './tenant-database.provisioner';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantTemplate } from './tenant-template';
@@ -29,7 +28,6 @@ const logger = new Logger('TenantServerPool');
     },
     RotateTenantCredentials,
     TenantDatabaseAdmin,
-    TenantDatabaseFactory,
     TenantDatabaseProvisioner,
     TenantSchemaMigrator,
     TenantSecretCipher,

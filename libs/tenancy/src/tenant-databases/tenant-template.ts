@@ -56,12 +56,13 @@ export class TenantTemplate {
     const { template, templateBuild, templateOwner } = this.names;
     const fingerprint = await this.currentFingerprint();
     await this.admin.drop(templateBuild);
+    // The owner role owns the tables and nothing else, the database never: REASSIGN OWNED BY it,
+    // run in every copy, also moves shared objects such as databases.
     await this.admin.createDatabase(templateBuild);
-    await this.admin.giveDatabaseTo(templateBuild, templateOwner, null);
+    await this.admin.ensureRole(templateOwner);
+    await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, true);
     await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
-    // The owner role must own nothing outside the copies' tables: REASSIGN OWNED in a copy also
-    // moves shared objects, and would hand the template itself to a tenant.
-    await this.admin.giveDatabaseToProvisioner(templateBuild);
+    await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, false);
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);
     await this.admin.markTemplate(template, COMMENT_PREFIX + fingerprint);
