@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { isSettled, TenantRepository, TenantStatusEvent } from '@app/tenancy';
-import { distinctUntilChanged, filter, from, map, merge, Observable, Subject, switchMap, takeWhile, timer } from 'rxjs';
+import { isSettled, Tenant, TenantRepository, TenantStatusEvent } from '@app/tenancy';
+import {
+  concat,
+  distinctUntilChanged,
+  filter,
+  from,
+  map,
+  merge,
+  Observable,
+  of,
+  Subject,
+  switchMap,
+  takeWhile,
+  timer,
+} from 'rxjs';
 import { tenantStatusView, TenantStatusView } from '../org/tenant.views';
 
 /** Polling keeps the stream right when an event is lost; events make it fast. */
@@ -17,11 +30,13 @@ export class TenantStatusFeed {
     this.events.next(event);
   }
 
-  /** The tenant's status now, then each change, completing after `ready` or `failed`. */
-  watch(tenantId: string): Observable<TenantStatusView> {
-    const changed = this.events.pipe(filter((event) => event.tenantId === tenantId));
-    return merge(timer(0, FALLBACK_POLL_MS), changed).pipe(
-      switchMap(() => from(this.tenants.getById(tenantId))),
+  /** `current` first, then each change, completing after `ready` or `failed`. */
+  watch(current: Tenant): Observable<TenantStatusView> {
+    const changed = this.events.pipe(filter((event) => event.tenantId === current.id));
+    const reread = merge(timer(FALLBACK_POLL_MS, FALLBACK_POLL_MS), changed).pipe(
+      switchMap(() => from(this.tenants.getById(current.id))),
+    );
+    return concat(of(current), reread).pipe(
       distinctUntilChanged((a, b) => a.updatedAt.getTime() === b.updatedAt.getTime() && a.status === b.status),
       takeWhile((tenant) => !isSettled(tenant.status), true),
       map(tenantStatusView),

@@ -92,8 +92,7 @@ export class OrgController {
   /** Server-Sent Events: one `status` event per change, ending after `ready` or `failed`. */
   @Sse(':id/events')
   async events(@Param('id', TenantId) id: string): Promise<Observable<MessageEvent>> {
-    await this.tenants.getById(id);
-    return this.feed.watch(id).pipe(map((view) => ({ type: 'status', data: view })));
+    return this.feed.watch(await this.tenants.getById(id)).pipe(map((view) => ({ type: 'status', data: view })));
   }
 }
 
