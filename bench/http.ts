@@ -71,7 +71,7 @@ export async function measureHttp(id: BenchIdentity, duration: number): Promise<
     const { id: tenantId } = await stack.create('bench http');
     while ((await stack.status(tenantId)).status !== 'ready') await sleep(10);
     await Promise.all(stack.workers.map(stop));
-    status = await load(`${stack.api.url}/org/${tenantId}/status`, { authorization: stack.headers.authorization }, duration);
+    status = await load(`${stack.api.url}/org/${tenantId}/status`, { authorization: stack.authorization }, duration);
   } finally {
     await stack.stopAndReset();
   }

@@ -1,3 +1,4 @@
+import { JsonClient } from './json-client';
 import { BenchIdentity, deleteRedisKeys, dropDatabases, dropRoles } from './resources';
 import { closing, freePort, serviceEnv, Service, startApi, startWorker, stop } from './services';
 import { sleep } from './stats';
@@ -16,6 +17,14 @@ export interface StatusView {
   readyAt: string | null;
 }
 
+interface TenantPage {
+  items: StatusView[];
+  nextCursor: string | null;
+}
+
+/** GET /org's largest page. */
+const MAX_PAGE = 100;
+
 export interface PoolState {
   size: number;
   target: number;
@@ -23,11 +32,15 @@ export interface PoolState {
 
 /** One api and some workers sharing this run's master database and queue. */
 export class Stack {
+  private readonly client: JsonClient;
+
   private constructor(
     readonly id: BenchIdentity,
     readonly api: Service,
     readonly workers: Service[],
-  ) {}
+  ) {
+    this.client = new JsonClient(api.url, { authorization: this.authorization });
+  }
 
   static async start(id: BenchIdentity, workers: number, extra: Record<string, string | undefined>): Promise<Stack> {
     const env = serviceEnv(id, extra);
@@ -49,6 +62,7 @@ export class Stack {
 
   /** Stops the processes and forgets everything they made, so the next stack starts clean. */
   async stopAndReset(): Promise<void> {
+    this.client.close();
     await Promise.all([this.api, ...this.workers].map(stop));
     if (closing()) return; // the run's own cleanup (after Ctrl-C) drops everything
     await dropDatabases(this.id);
@@ -56,27 +70,35 @@ export class Stack {
     await deleteRedisKeys(this.id);
   }
 
-  get headers() {
-    return { authorization: `Bearer ${this.id.adminApiKey}`, 'content-type': 'application/json' };
+  get authorization(): string {
+    return `Bearer ${this.id.adminApiKey}`;
   }
 
   async create(name: string): Promise<{ id: string; jobId?: string }> {
-    const response = await fetch(`${this.api.url}/org/create`, {
-      method: 'POST',
-      headers: this.headers,
-      body: JSON.stringify({ name }),
-    });
-    const body = (await response.json()) as { id: string; jobId?: string };
-    if (response.status !== 202) throw new Error(`POST /org/create answered ${response.status}: ${JSON.stringify(body)}`);
+    const { status, body } = await this.client.request<{ id: string; jobId?: string }>('POST', '/org/create', { name });
+    if (status !== 202) throw new Error(`POST /org/create answered ${status}: ${JSON.stringify(body)}`);
     return body;
   }
 
   async status(tenantId: string): Promise<StatusView> {
-    const response = await fetch(`${this.api.url}/org/${tenantId}/status`, { headers: this.headers });
-    const body = (await response.json()) as StatusView;
-    if (!response.ok) throw new Error(`GET /org/${tenantId}/status answered ${response.status}: ${JSON.stringify(body)}`);
+    const { status, body } = await this.client.request<StatusView>('GET', `/org/${tenantId}/status`);
+    if (status !== 200) throw new Error(`GET /org/${tenantId}/status answered ${status}: ${JSON.stringify(body)}`);
     if (body.status === 'failed') throw new Error(`tenant ${tenantId} failed: ${body.error}`);
     return body;
+  }
+
+  /** The `count` most recently created tenants, newest first, read page by page from GET /org. */
+  async newestTenants(count: number): Promise<StatusView[]> {
+    const tenants: StatusView[] = [];
+    let after: string | null = null;
+    do {
+      const query: string = `limit=${Math.min(count - tenants.length, MAX_PAGE)}${after ? `&after=${after}` : ''}`;
+      const { status, body }: { status: number; body: TenantPage } = await this.client.request('GET', `/org?${query}`);
+      if (status !== 200) throw new Error(`GET /org answered ${status}: ${JSON.stringify(body)}`);
+      tenants.push(...body.items);
+      after = body.nextCursor;
+    } while (after && tenants.length < count);
+    return tenants;
   }
 
   /** Each worker's `warm_pool` health detail; undefined when a worker does not report one. */
