@@ -48,16 +48,16 @@ export class TenantDatabaseAdmin {
    * it, makes it the database's owner and shuts every other role out of the database.
    */
   async giveDatabaseTo(dbName: string, role: string, password: string | null): Promise<void> {
-    await this.inTransaction(async (client) => {
-      await upsertRole(client, role, password);
-      await client.query(`ALTER DATABASE ${q(dbName)} OWNER TO ${q(role)}`);
-      await client.query(`REVOKE ALL ON DATABASE ${q(dbName)} FROM PUBLIC`);
-    });
+    await this.upsertRole(
+      role,
+      password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`,
+      `ALTER DATABASE ${q(dbName)} OWNER TO ${q(role)}; REVOKE ALL ON DATABASE ${q(dbName)} FROM PUBLIC`,
+    );
   }
 
   /** A role that cannot log in and that the provisioner may act for. */
   async ensureRole(role: string): Promise<void> {
-    await this.inTransaction((client) => upsertRole(client, role, null));
+    await this.upsertRole(role, 'NOLOGIN');
   }
 
   /** Lets `role` create tables in the database's public schema, or takes that away again. */
@@ -165,6 +165,21 @@ export class TenantDatabaseAdmin {
     await this.server.query(`DROP ROLE IF EXISTS ${q(role)}`);
   }
 
+  /**
+   * Creates `role` (the provisioner becoming a member, to act for it) or, when it exists already,
+   * alters it; then runs `andThen`. Each way is one round trip and one transaction: statements
+   * sent together in one simple query commit or fail together.
+   */
+  private async upsertRole(role: string, options: string, andThen?: string): Promise<void> {
+    const rest = andThen ? `; ${andThen}` : '';
+    try {
+      await this.server.query(`CREATE ROLE ${q(role)} ${options}; GRANT ${q(role)} TO CURRENT_USER${rest}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== DUPLICATE_OBJECT) throw error;
+      await this.server.query(`ALTER ROLE ${q(role)} ${options}${rest}`);
+    }
+  }
+
   private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.server.connect();
     // A checked-out client has no pool listener: unheard, a dropped connection crashes the process.
@@ -184,11 +199,4 @@ export class TenantDatabaseAdmin {
       client.release(broken);
     }
   }
-}
-
-async function upsertRole(client: PoolClient, role: string, password: string | null): Promise<void> {
-  const login = password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
-  const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${q(role)} ${login}`);
-  if (!exists) await client.query(`GRANT ${q(role)} TO CURRENT_USER`);
 }

@@ -81,8 +81,15 @@ export class TenantDatabaseProvisioner {
     if (origin === 'pool') return;
     await this.migrator.migrateToLatest(spec.dbName, {
       role: spec.role,
-      reassignFrom: origin === 'created' ? undefined : await this.template.existingOwnerRole(),
+      reassignFrom: await this.ownerOfCopiedTables(origin),
       freeStaleLock: origin === 'existing',
     });
+  }
+
+  /** A template copy's tables belong to the template's owner role until handed over. */
+  private async ownerOfCopiedTables(origin: DatabaseOrigin): Promise<string | undefined> {
+    if (origin === 'template') return this.template.ownerRole;
+    // An earlier attempt's database may or may not have been a copy.
+    return origin === 'existing' ? this.template.existingOwnerRole() : undefined;
   }
 }

@@ -70,8 +70,13 @@ export class TenantTemplate {
     return template;
   }
 
-  /** The role owning template copies' objects, once a template was ever built. */
+  /** The role owning the template's tables, and so every copy's until they are handed over. */
+  get ownerRole(): string {
+    return this.names.templateOwner;
+  }
+
+  /** The owner role, once a template was ever built. */
   async existingOwnerRole(): Promise<string | undefined> {
-    return (await this.admin.roleExists(this.names.templateOwner)) ? this.names.templateOwner : undefined;
+    return (await this.admin.roleExists(this.ownerRole)) ? this.ownerRole : undefined;
   }
 }
