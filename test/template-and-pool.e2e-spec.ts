@@ -79,6 +79,19 @@ describe('template and warm pool', () => {
     expect(after.filter((spare) => before.includes(spare))).toHaveLength(1);
   });
 
+  it('compacts the template, so its copies carry no visibility maps', async () => {
+    const created = await createOrg(api, 'Compact Copy');
+    await waitForStatus(api, created.id, ['ready']);
+    const [maps] = await stack.query<{ tables: number; with_vm: number }>(
+      `SELECT count(*)::int AS tables, count(*) FILTER (WHERE pg_relation_size(oid, 'vm') > 0)::int AS with_vm
+       FROM pg_class WHERE relkind = 'r' AND NOT relisshared`,
+      [],
+      created.dbName,
+    );
+    expect(maps!.tables).toBeGreaterThan(50);
+    expect(maps!.with_vm).toBe(0);
+  });
+
   it('rebuilds the template when the migrations change and never hands out an old spare', async () => {
     const oldSpares = await spares();
     writeFileSync(path.join(migrations, '29990101000000_create_projects.js'), EXTRA_MIGRATION);

@@ -6,7 +6,8 @@ import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 
-const COMMENT_PREFIX = 'tenancy template ';
+/** Changes when the way templates are built changes, so that one built the old way is rebuilt. */
+const COMMENT_PREFIX = 'tenancy template v2 ';
 
 /**
  * A database with every tenant migration applied, which new tenant databases are cloned from
@@ -63,6 +64,7 @@ export class TenantTemplate {
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, true);
     await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, false);
+    await this.admin.compact(templateBuild);
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);
     await this.admin.markTemplate(template, COMMENT_PREFIX + fingerprint);
