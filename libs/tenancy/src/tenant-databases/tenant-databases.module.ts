@@ -13,6 +13,16 @@ import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
 const logger = new Logger('TenantServerPool');
 
+const SERVICES = [
+  RotateTenantCredentials,
+  TenantDatabaseAdmin,
+  TenantDatabaseProvisioner,
+  TenantSchemaMigrator,
+  TenantSecretCipher,
+  TenantTemplate,
+  WarmPool,
+];
+
 @Global()
 @Module({
   providers: [
@@ -26,23 +36,9 @@ const logger = new Logger('TenantServerPool');
         return pool;
       },
     },
-    RotateTenantCredentials,
-    TenantDatabaseAdmin,
-    TenantDatabaseProvisioner,
-    TenantSchemaMigrator,
-    TenantSecretCipher,
-    TenantTemplate,
-    WarmPool,
+    ...SERVICES,
   ],
-  exports: [
-    RotateTenantCredentials,
-    TenantDatabaseAdmin,
-    TenantDatabaseProvisioner,
-    TenantSchemaMigrator,
-    TenantSecretCipher,
-    TenantTemplate,
-    WarmPool,
-  ],
+  exports: SERVICES,
 })
 export class TenantDatabasesModule implements OnApplicationShutdown {
   constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
