@@ -15,6 +15,20 @@ const integer = (min: number, max: number, fallback: number) =>
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' });
 
+const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 32;
+
+/** Keys printed in this repository's documentation and examples: public, so never secret. */
+const DOCUMENTED_EXAMPLE_KEYS = new Set(['local-trial-admin-key', 'change-me', 'changeme', 'secret']);
+
+/** Why a key cannot protect a production deployment, or undefined when it may. */
+function productionKeyProblem(key: string | undefined): string | undefined {
+  if (!key) return 'is required';
+  if (DOCUMENTED_EXAMPLE_KEYS.has(key.toLowerCase())) return 'is an example published with this project';
+  // One character or a short run repeated ("0000…", "abab…") is a placeholder, not a key.
+  if (/^(.{1,8})\1+$/s.test(key)) return 'is a short pattern repeated, not a random key';
+  return undefined;
+}
+
 /** Used only outside production when TENANT_SECRET_KEY is unset; start-up warns about it. */
 const DEVELOPMENT_SECRET_KEY = createHash('sha256').update('tenancy development key: not secret').digest();
 
@@ -35,10 +49,12 @@ const environmentSchema = z
   RECONCILE_INTERVAL_MS: integer(100, 86_400_000, 30_000),
   TENANT_DB_PREFIX: z
     .string()
-    .regex(/^[a-z][a-z0-9_]{0,29}$/, {
-      error: 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 30 characters)',
+    .regex(/^[a-z][a-z0-9_]{0,28}_$/, {
+      error: 'must start with a lower-case letter, hold only a-z, 0-9 and _, and end with _ (at most 30 characters)',
     })
     .default('tenant_'),
+  TENANT_DB_NAMING: z.enum(['slug', 'opaque'], { error: 'must be slug or opaque' }).default('slug'),
+  TENANT_CONNECTION_LIMIT: integer(1, 10_000, 20),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -' })
@@ -46,6 +62,17 @@ const environmentSchema = z
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   CREATE_RATE_LIMIT: integer(0, 1_000_000, 60),
+  AUTH_FAILURE_LIMIT: integer(0, 1_000_000, 10),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+      error: 'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs',
+    })
+    .default('false'),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 3_600_000, 30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: integer(1000, 86_400_000, 60_000),
+  SSE_MAX_STREAMS: integer(1, 1_000_000, 1000),
+  SSE_MAX_SECONDS: integer(1, 86_400, 600),
   TENANT_SECRET_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
@@ -56,7 +83,15 @@ const environmentSchema = z
   .superRefine((env, context) => {
     if (env.NODE_ENV !== 'production') return;
     for (const variable of ['ADMIN_API_KEY', 'TENANT_SECRET_KEY'] as const) {
-      if (!env[variable]) context.addIssue({ code: 'custom', path: [variable], message: 'is required when NODE_ENV=production' });
+      const problem = productionKeyProblem(env[variable]);
+      if (problem) context.addIssue({ code: 'custom', path: [variable], message: `${problem} when NODE_ENV=production` });
+    }
+    if (env.ADMIN_API_KEY && env.ADMIN_API_KEY.length < MIN_PRODUCTION_ADMIN_KEY_LENGTH) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ADMIN_API_KEY'],
+        message: `must be at least ${MIN_PRODUCTION_ADMIN_KEY_LENGTH} characters when NODE_ENV=production`,
+      });
     }
   });
 
@@ -77,12 +112,26 @@ export interface AppConfig {
   provisionBackoffMs: number;
   reconcileIntervalMs: number;
   tenantDbPrefix: string;
+  /** `opaque`: tenant database and role names that reveal nothing of the customer's name. */
+  tenantDbNaming: 'slug' | 'opaque';
+  /** CONNECTION LIMIT of every tenant role. */
+  tenantConnectionLimit: number;
+  /** Names no tenant database may take: PostgreSQL's own, the master's and the service's users. */
+  reservedDatabaseNames: string[];
   queuePrefix: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** Unset outside production means the admin endpoints are open (start-up warns). */
   adminApiKey?: string;
   /** POST /org/create requests per client per minute; 0 turns the limit off. */
   createRateLimit: number;
+  /** Failed authentications per client per minute before it gets 429; 0 turns the limit off. */
+  authFailureLimit: number;
+  /** Fastify's trustProxy: when to believe X-Forwarded-For for the client's address. */
+  trustProxy: boolean | number | string[];
+  httpRequestTimeoutMs: number;
+  httpConnectionTimeoutMs: number;
+  sseMaxStreams: number;
+  sseMaxSeconds: number;
   /** AES-256 key that encrypts tenant role passwords in the master database. */
   tenantSecretKey: Buffer;
   usingDevelopmentSecretKey: boolean;
@@ -122,13 +171,32 @@ export function loadConfig(environment: Environment): AppConfig {
     provisionBackoffMs: env.PROVISION_BACKOFF_MS,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
     tenantDbPrefix: env.TENANT_DB_PREFIX,
+    tenantDbNaming: env.TENANT_DB_NAMING,
+    tenantConnectionLimit: env.TENANT_CONNECTION_LIMIT,
+    reservedDatabaseNames: reservedDatabaseNames(env.DATABASE_URL, env.TENANT_DATABASE_URL),
     queuePrefix: env.QUEUE_PREFIX,
     logLevel: env.LOG_LEVEL,
     adminApiKey: env.ADMIN_API_KEY,
     createRateLimit: env.CREATE_RATE_LIMIT,
+    authFailureLimit: env.AUTH_FAILURE_LIMIT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    httpRequestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    httpConnectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+    sseMaxStreams: env.SSE_MAX_STREAMS,
+    sseMaxSeconds: env.SSE_MAX_SECONDS,
     tenantSecretKey: env.TENANT_SECRET_KEY ? Buffer.from(env.TENANT_SECRET_KEY, 'hex') : DEVELOPMENT_SECRET_KEY,
     usingDevelopmentSecretKey: !env.TENANT_SECRET_KEY,
     warmPoolSize: env.WARM_POOL_SIZE,
     templateEnabled: env.TENANT_TEMPLATE === 'on',
   };
+}
+
+function reservedDatabaseNames(masterUrl: string, tenantServerUrl: string | undefined): string[] {
+  const users = [masterUrl, tenantServerUrl ?? masterUrl].map((url) => decodeURIComponent(new URL(url).username));
+  return [...new Set(['postgres', 'template0', 'template1', databaseOf(masterUrl), ...users])].filter(Boolean);
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value.split(',');
 }
