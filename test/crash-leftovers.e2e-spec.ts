@@ -1,3 +1,4 @@
+import { tenantMark } from '@app/tenancy';
 import { http } from './support/http';
 import { waitForStatus } from './support/tenant-client';
 import { useRunningStack } from './support/running-stack';
@@ -23,11 +24,16 @@ describe('leftovers of a crashed attempt', () => {
     return waitForStatus(world.api, id, ['ready', 'failed']);
   };
   const admin = (sql: string) => stack.query(sql, [], 'postgres');
+  /** What the service writes on every database and role it makes for a tenant. */
+  const mark = (kind: 'ROLE' | 'DATABASE', tenant: { id: string; dbName: string }) =>
+    admin(`COMMENT ON ${kind} "${tenant.dbName}" IS '${tenantMark(tenant.id)}'`);
 
   it('frees a Knex migration lock left held and finishes the migrations', async () => {
     const tenant = await failedTenant('stale_lock');
     await admin(`CREATE ROLE "${tenant.dbName}" LOGIN`);
     await admin(`CREATE DATABASE "${tenant.dbName}" OWNER "${tenant.dbName}"`);
+    await mark('ROLE', tenant);
+    await mark('DATABASE', tenant);
     // As the tenant's role, as a migration run by the worker would have left it.
     await stack.query(
       `SET ROLE "${tenant.dbName}";
@@ -46,6 +52,7 @@ describe('leftovers of a crashed attempt', () => {
   it('rebuilds a database PostgreSQL marked invalid', async () => {
     const tenant = await failedTenant('invalid_db');
     await admin(`CREATE DATABASE "${tenant.dbName}"`);
+    await mark('DATABASE', tenant);
     await admin(`UPDATE pg_database SET datconnlimit = -2 WHERE datname = '${tenant.dbName}'`);
     expect((await retryUntilReady(tenant.id)).status).toBe('ready');
     const [database] = await stack.query<{ datconnlimit: number }>(
@@ -59,6 +66,7 @@ describe('leftovers of a crashed attempt', () => {
   it("reuses the tenant's role left without a database", async () => {
     const tenant = await failedTenant('role_only');
     await admin(`CREATE ROLE "${tenant.dbName}" LOGIN`);
+    await mark('ROLE', tenant);
     expect((await retryUntilReady(tenant.id)).status).toBe('ready');
     expect(await stack.tenantDatabases()).toContain(tenant.dbName);
     const [owner] = await stack.query<{ tableowner: string }>(

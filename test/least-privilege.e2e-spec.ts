@@ -56,7 +56,7 @@ describe('least privilege', () => {
 
   it('stores the role password only encrypted', async () => {
     const rows = await stack.query<{ db_password_encrypted: string }>('SELECT db_password_encrypted FROM tenants');
-    for (const row of rows) expect(row.db_password_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    for (const row of rows) expect(row.db_password_encrypted).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+$/);
     const [provisionerRole] = await stack.query<{ rolsuper: boolean }>(
       'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
       [provisioner],
@@ -82,7 +82,7 @@ describe('least privilege', () => {
       tenant!.id,
     ]);
     expect(after!.db_password_encrypted).not.toBe(tenant!.db_password_encrypted);
-    expect(new TenantSecretCipher(stack.config).decrypt(after!.db_password_encrypted)).toBe(answer.body.password);
+    expect(new TenantSecretCipher(stack.config).decrypt(after!.db_password_encrypted, tenant!.id)).toBe(answer.body.password);
     expect(await verifier()).not.toBe(before);
   });
 

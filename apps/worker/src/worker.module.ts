@@ -3,6 +3,7 @@ import { AppConfig, ProvisioningModule, TenancyModule } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
+import { WorkerStartupChecks } from './startup/worker-startup-checks';
 import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
 
 @Module({})
@@ -12,7 +13,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [TenancyModule.forRoot({ config, service: 'worker' }), ProvisioningModule],
       controllers: [WorkerHealthController],
-      providers: [ProvisionTenantProcessor, UnsettledTenantsReconciler, WarmPoolRefiller],
+      providers: [ProvisionTenantProcessor, UnsettledTenantsReconciler, WarmPoolRefiller, WorkerStartupChecks],
     };
   }
 }

@@ -10,7 +10,7 @@ import {
   APP_CONFIG,
   AppConfig,
   assertNotReserved,
-  databaseOf,
+  opaqueDatabaseName,
   ProvisioningQueue,
   provisionJobId,
   slugForTenantName,
@@ -43,8 +43,9 @@ export class OrgService {
 
   async register(name: string, idempotencyKey?: string): Promise<QueuedTenant> {
     const slug = slugForTenantName(name);
-    const dbName = tenantDatabaseName(this.config.tenantDbPrefix, slug);
-    assertNotReserved(dbName, [databaseOf(this.config.masterDatabaseUrl)]);
+    const { tenantDbPrefix: prefix, tenantDbNaming } = this.config;
+    const dbName = tenantDbNaming === 'opaque' ? opaqueDatabaseName(prefix) : tenantDatabaseName(prefix, slug);
+    assertNotReserved(dbName, this.config.reservedDatabaseNames);
     const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
     if (idempotency) {
       const earlier = await this.replay(idempotency);

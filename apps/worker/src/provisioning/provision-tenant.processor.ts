@@ -6,10 +6,11 @@ import {
   PROVISIONING_QUEUE,
   ProvisionTenant,
   ProvisionTenantJob,
+  ForeignDatabaseObjectError,
   isConnectionError,
   TenantBusyError,
 } from '@app/tenancy';
-import { DelayedError, Job } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 
@@ -54,6 +55,8 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
         const waitMs = this.waitWithoutSpendingAttempt(job, error);
         if (waitMs === undefined) {
           jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
+          // The tenant is already `failed`; BullMQ must not spend the remaining attempts on it.
+          if (error instanceof ForeignDatabaseObjectError) throw new UnrecoverableError(error.message);
           throw error;
         }
         jobLogger.info({ err: error, waitMs }, 'provisioning postponed');

@@ -39,6 +39,7 @@ const environmentSchema = z
     .default('postgres://postgres@127.0.0.1:5432/master')
     .refine((url) => databaseOf(url) !== '', { error: 'must name the master database' }),
   TENANT_DATABASE_URL: postgresUrl.optional(),
+  MASTER_MIGRATION_LOCK_TIMEOUT_MS: integer(100, 3_600_000, 60_000),
   TENANT_MIGRATIONS_DIR: z.string().min(1).default(DEFAULT_TENANT_MIGRATIONS_DIR),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
   PORT: integer(1, 65535, 3000),
@@ -101,6 +102,8 @@ export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   masterDatabaseUrl: string;
+  /** How long start-up waits for another process migrating the master database. */
+  masterMigrationLockTimeoutMs: number;
   /** Maintenance connection (database `postgres`) of the server tenant databases live on. */
   tenantServerUrl: string;
   tenantMigrationsDir: string;
@@ -161,6 +164,7 @@ export function loadConfig(environment: Environment): AppConfig {
   return {
     env: env.NODE_ENV,
     masterDatabaseUrl: env.DATABASE_URL,
+    masterMigrationLockTimeoutMs: env.MASTER_MIGRATION_LOCK_TIMEOUT_MS,
     tenantServerUrl: withDatabase(env.TENANT_DATABASE_URL ?? env.DATABASE_URL, 'postgres'),
     tenantMigrationsDir: path.resolve(env.TENANT_MIGRATIONS_DIR),
     redisUrl: env.REDIS_URL,

@@ -5,10 +5,12 @@ import { databaseOf, withDatabase } from '../postgres/connection-url';
 import { createDatabaseIfMissing } from '../postgres/create-database';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
+import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 
 export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/master');
 const MIGRATION_LOCK_KEY = 'tenancy:master-migrations';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Creates the master database when it is missing and brings its schema up to date. */
 export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
@@ -21,7 +23,7 @@ export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
     log: knexLog('MasterDatabase'),
   });
   try {
-    await migrateMaster(master);
+    await migrateMaster(master, config.masterMigrationLockTimeoutMs);
   } catch (error) {
     await master.destroy();
     throw error;
@@ -37,11 +39,54 @@ async function ensureMasterDatabaseExists(masterUrl: string): Promise<void> {
 
 /**
  * Knex's own migration lock makes a second starter fail instead of wait, so api and workers
- * starting together first queue on an advisory lock, then each finds the schema current.
+ * starting together first queue on an advisory lock, then each finds the schema current. The
+ * wait is bounded: a session holding the lock forever must not hang every start-up silently.
  */
-async function migrateMaster(master: Knex): Promise<void> {
+async function migrateMaster(master: Knex, lockTimeoutMs: number): Promise<void> {
   await master.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [MIGRATION_LOCK_KEY]);
+    await trx.raw(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+    try {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [MIGRATION_LOCK_KEY]);
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      throw new MasterMigrationLockTimeoutError(lockTimeoutMs, await lockHolders(master));
+    }
     await master.migrate.latest({ migrationSource: new DirectoryMigrationSource(MASTER_MIGRATIONS_DIR) });
+    await closeToPublic(trx);
   });
+}
+
+/**
+ * PostgreSQL lets every role connect to a new database and make temporary tables in it; the
+ * registry is nobody's business but the service's (a tenant role connected there could hold the
+ * service's advisory locks). The owner and superusers keep their access.
+ */
+async function closeToPublic(trx: Knex.Transaction): Promise<void> {
+  const { rows } = await trx.raw<{ rows: { name: string; open: boolean }[] }>(
+    `SELECT current_database() AS name,
+            has_database_privilege('public', current_database(), 'CONNECT')
+            OR has_database_privilege('public', current_database(), 'TEMPORARY') AS open`,
+  );
+  if (rows[0]?.open) await trx.raw(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdentifier(rows[0].name)} FROM PUBLIC`);
+}
+
+/** Who holds advisory locks in the master database, to name in the error. */
+async function lockHolders(master: Knex): Promise<string[]> {
+  const { rows } = await master.raw<{ rows: { pid: number; usename: string; application_name: string }[] }>(
+    `SELECT DISTINCT l.pid, a.usename, a.application_name
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()`,
+  );
+  return rows.map((row) => `pid ${row.pid} (user ${row.usename}${row.application_name ? `, ${row.application_name}` : ''})`);
+}
+
+export class MasterMigrationLockTimeoutError extends Error {
+  constructor(timeoutMs: number, holders: string[]) {
+    super(
+      `waited ${timeoutMs} ms (MASTER_MIGRATION_LOCK_TIMEOUT_MS) for the master-migrations lock; ` +
+        `held by ${holders.join(', ') || 'a session that has since let go'}. ` +
+        'If that is not another instance of this service starting up, end it with pg_terminate_backend(<pid>)',
+    );
+    this.name = 'MasterMigrationLockTimeoutError';
+  }
 }

@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const MAX_TENANT_NAME_LENGTH = 100;
+/** The registry's slug column; a name may grow when folded ("ﬃ" becomes "ffi"). */
+export const MAX_SLUG_LENGTH = 100;
 /** PostgreSQL truncates identifiers beyond NAMEDATALEN - 1 bytes. */
 export const MAX_DATABASE_NAME_BYTES = 63;
 const HASH_SUFFIX_LENGTH = 8;
@@ -38,6 +40,11 @@ export function slugForTenantName(name: string): string {
       'name must contain at least one letter or digit that maps to a-z or 0-9 (the database name is built from them)',
     );
   }
+  if (slug.length > MAX_SLUG_LENGTH) {
+    throw new TenantNameRejectedError(
+      `name folds to a ${slug.length}-character slug; at most ${MAX_SLUG_LENGTH} are allowed (characters such as "ﬃ" fold to several letters)`,
+    );
+  }
   return slug;
 }
 
@@ -53,9 +60,17 @@ export function tenantDatabaseName(prefix: string, slug: string): string {
   return `${kept}_${hash}`;
 }
 
-/** Refuses a tenant database name that is already spoken for (the master database, say). */
+/**
+ * `prefix` and random hex: a name that tells nobody who the customer is, for servers where
+ * other roles can list databases and roles (every role can).
+ */
+export function opaqueDatabaseName(prefix: string): string {
+  return `${prefix}${randomBytes(12).toString('hex')}`;
+}
+
+/** Refuses a tenant database (and role) name that is already spoken for (the master database, say). */
 export function assertNotReserved(dbName: string, reserved: readonly string[]): void {
   if (reserved.includes(dbName)) {
-    throw new TenantNameRejectedError(`name maps to the database "${dbName}", which is reserved; choose another name`);
+    throw new TenantNameRejectedError(`name maps to the database and role "${dbName}", which is reserved; choose another name`);
   }
 }

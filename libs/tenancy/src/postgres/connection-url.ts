@@ -20,3 +20,11 @@ export function redactUrl(url: string): string {
     return '[unparseable url]';
   }
 }
+
+/** The same server and database, logging in as another role. */
+export function withCredentials(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}

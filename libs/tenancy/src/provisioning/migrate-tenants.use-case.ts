@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { TenantRepository } from '../registry/tenant.repository';
+import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
 import { tenantLockKey } from './tenant-lock-key';
 
@@ -13,7 +14,7 @@ export interface TenantMigrationReport {
 
 const PAGE_SIZE = 100;
 
-/** Brings every ready tenant's database up to the current tenant migrations. */
+/** Brings every ready tenant's database up to the current tenant migrations, each as its own role. */
 @Injectable()
 export class MigrateTenants {
   private readonly logger = new Logger(MigrateTenants.name);
@@ -22,6 +23,7 @@ export class MigrateTenants {
     private readonly tenants: TenantRepository,
     private readonly migrator: TenantSchemaMigrator,
     private readonly lock: AdvisoryLock,
+    private readonly cipher: TenantSecretCipher,
   ) {}
 
   async execute(): Promise<TenantMigrationReport> {
@@ -32,7 +34,10 @@ export class MigrateTenants {
       for (const tenant of page.tenants) {
         try {
           const run = await this.lock.tryRunExclusive(tenantLockKey(tenant.id), () =>
-            this.migrator.migrateToLatest(tenant.dbName, { role: tenant.dbRole, freeStaleLock: true }),
+            this.migrator.migrateAsTenant(tenant.dbName, {
+              role: tenant.dbRole,
+              password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
+            }),
           );
           if (run.acquired) report.migrated += 1;
           else report.busy.push(tenant.id);

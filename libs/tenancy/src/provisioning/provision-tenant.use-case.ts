@@ -6,6 +6,7 @@ import { isConnectionError } from '../postgres/is-connection-error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { ForeignDatabaseObjectError } from '../tenant-databases/foreign-database-object.error';
 import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
 import { TenantBusyError } from './tenant-busy.error';
 import { tenantLockKey } from './tenant-lock-key';
@@ -34,12 +35,13 @@ export class ProvisionTenant {
   async execute({ tenantId, final }: ProvisioningAttempt): Promise<void> {
     const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), async () => {
       // A fresh password is only kept if no earlier attempt stored one.
-      const tenant = await this.tenants.startAttempt(tenantId, this.cipher.encrypt(this.cipher.generatePassword()));
+      const tenant = await this.tenants.startAttempt(tenantId, this.cipher.encrypt(this.cipher.generatePassword(), tenantId));
       if (!tenant) return;
       try {
         await this.provision(tenant);
       } catch (error) {
-        await this.recordFailure(tenantId, error, final);
+        // Something the service did not make stands in the way: no later attempt can do better.
+        await this.recordFailure(tenantId, error, final || error instanceof ForeignDatabaseObjectError);
         throw error;
       }
     });
@@ -49,9 +51,10 @@ export class ProvisionTenant {
   private async provision(tenant: Tenant): Promise<void> {
     await this.events.publish(tenant);
     const spec: TenantDatabaseSpec = {
+      tenantId: tenant.id,
       dbName: tenant.dbName,
       role: tenant.dbRole,
-      password: this.cipher.decrypt(tenant.dbPasswordEncrypted!),
+      password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
     };
     const { origin, sealedPassword } = await this.databases.createDatabase(spec);
     await this.tenants.recordDatabaseCreated(tenant.id, sealedPassword);

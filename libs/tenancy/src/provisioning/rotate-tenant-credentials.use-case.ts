@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { TenantRepository } from '../registry/tenant.repository';
+import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseAdmin } from '../tenant-databases/tenant-database.admin';
 import { TenantBusyError } from './tenant-busy.error';
@@ -33,14 +34,16 @@ export class RotateTenantCredentials {
     const tenant = await this.tenants.getById(tenantId);
     if (tenant.status !== 'ready') throw new TenantNotReadyError(tenant.status);
     const password = this.cipher.generatePassword();
+    const verifier = await scramSha256Verifier(password);
     const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), async () => {
-      await this.admin.setPassword(tenant.dbRole, password);
+      await this.admin.setPassword(tenant.dbRole, verifier);
       try {
-        await this.tenants.replacePassword(tenantId, this.cipher.encrypt(password));
+        await this.tenants.replacePassword(tenantId, this.cipher.encrypt(password, tenantId));
       } catch (error) {
         // Keep role and record in step: put the old password back before giving up.
         if (tenant.dbPasswordEncrypted) {
-          await this.admin.setPassword(tenant.dbRole, this.cipher.decrypt(tenant.dbPasswordEncrypted));
+          const previous = this.cipher.decrypt(tenant.dbPasswordEncrypted, tenantId);
+          await this.admin.setPassword(tenant.dbRole, await scramSha256Verifier(previous));
         }
         throw error;
       }

@@ -125,6 +125,12 @@ export class TenantRepository {
     return row && toTenant(row);
   }
 
+  /** Tenants whose role password is sealed in the given format (`v1.…`, say). */
+  async findSealedAs(version: string): Promise<Pick<Tenant, 'id' | 'dbPasswordEncrypted'>[]> {
+    const rows = await this.tenants().select('id', 'db_password_encrypted').whereLike('db_password_encrypted', `${version}.%`);
+    return rows.map((row) => ({ id: row.id, dbPasswordEncrypted: row.db_password_encrypted }));
+  }
+
   async replacePassword(id: string, encrypted: string): Promise<void> {
     await this.update(id, { db_password_encrypted: encrypted });
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Names of the service's own databases and roles on the tenant server. They start with the
  * prefix and then `_`; a tenant's slug never starts with `_`, so no tenant can take them.
@@ -26,6 +28,14 @@ export class InternalDatabaseNames {
 
   get anyPoolPrefix(): string {
     return `${this.prefix}_pool_`;
+  }
+
+  /**
+   * A tenant database is created under this name and renamed to the tenant's in the same
+   * transaction that marks it: a crash never leaves an unmarked database under a tenant's name.
+   */
+  newTenantDatabase(tenantId: string): string {
+    return `${this.prefix}_new_${createHash('sha256').update(tenantId).digest('hex').slice(0, 16)}`;
   }
 
   /** A spare is put together under this name and renamed into the pool when complete. */

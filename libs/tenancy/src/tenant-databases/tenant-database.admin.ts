@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { escapeLiteral, Pool, PoolClient } from 'pg';
+import { escapeLiteral, Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { createDatabase } from '../postgres/create-database';
-import { isConnectionError } from '../postgres/is-connection-error';
 import { quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
@@ -19,7 +18,39 @@ const OBJECT_IN_USE = '55006';
 const INTERNAL_ERROR = 'XX000';
 
 export type DatabaseState = 'missing' | 'valid' | 'invalid';
-export type SpareClaim = { claimed: true; sealedPassword: string } | { claimed: false; reason: 'gone' | 'role_exists' };
+
+export interface DatabaseFacts {
+  state: DatabaseState;
+  /** The database's comment, where the service puts its mark. */
+  mark?: string;
+  ownedByProvisioner: boolean;
+}
+
+/** Attributes that must never come with a login the service hands out. */
+export const PRIVILEGED_ROLE_ATTRIBUTES = ['SUPERUSER', 'CREATEDB', 'CREATEROLE', 'REPLICATION', 'BYPASSRLS'] as const;
+
+export interface RoleFacts {
+  mark?: string;
+  privileged: (typeof PRIVILEGED_ROLE_ATTRIBUTES)[number][];
+}
+
+/** The role a database is given to, described by its SCRAM verifier, never its password. */
+export interface RoleGrant {
+  name: string;
+  verifier: string;
+  mark: string;
+  canLogin: boolean;
+  /** It exists already (an earlier attempt made it, with the same mark). */
+  exists: boolean;
+}
+
+/** The database being handed over; `building` is the name it was created under, when renamed on the way. */
+export interface DatabaseHandOver {
+  name: string;
+  building?: string;
+}
+
+export type SpareClaim = { claimed: true } | { claimed: false; reason: 'gone' | 'role_exists' };
 
 /**
  * Server-level operations on tenant databases and roles. Needs CREATEDB and CREATEROLE, not
@@ -32,10 +63,30 @@ export class TenantDatabaseAdmin {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async state(dbName: string): Promise<DatabaseState> {
-    const result = await this.server.query('SELECT datconnlimit FROM pg_database WHERE datname = $1', [dbName]);
-    if (!result.rowCount) return 'missing';
-    return result.rows[0].datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
+  async describeDatabase(dbName: string): Promise<DatabaseFacts> {
+    const result = await this.server.query(
+      `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
+         FROM pg_database WHERE datname = $1`,
+      [dbName],
+    );
+    const row = result.rows[0];
+    if (!row) return { state: 'missing', ownedByProvisioner: false };
+    const state = row.datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
+    return { state, mark: row.mark ?? undefined, ownedByProvisioner: row.mine };
+  }
+
+  async describeRole(role: string): Promise<RoleFacts | undefined> {
+    const result = await this.server.query(
+      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls
+         FROM pg_roles WHERE rolname = $1`,
+      [role],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    return {
+      mark: row.mark ?? undefined,
+      privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[`rol${attribute.toLowerCase()}`]),
+    };
   }
 
   /** Creates the database (a copy of `template` if given); false when it exists already. */
@@ -44,20 +95,42 @@ export class TenantDatabaseAdmin {
   }
 
   /**
-   * In one transaction: makes `role` (or sets its password again), lets the provisioner act for
-   * it, makes it the database's owner and shuts every other role out of the database.
+   * In one round trip and one transaction (statements sent together in one simple query commit
+   * or fail together): makes the role or sets it again, marks role and database, renames the
+   * database from its building name, makes the role its owner and shuts every other role out.
    */
-  async giveDatabaseTo(dbName: string, role: string, password: string | null): Promise<void> {
-    await this.upsertRole(
-      role,
-      password === null ? 'NOLOGIN' : `LOGIN PASSWORD ${escapeLiteral(password)}`,
-      `ALTER DATABASE ${q(dbName)} OWNER TO ${q(role)}; REVOKE ALL ON DATABASE ${q(dbName)} FROM PUBLIC`,
+  async giveDatabaseTo(database: DatabaseHandOver, role: RoleGrant): Promise<void> {
+    const name = q(role.name);
+    const attributes = [
+      role.canLogin ? 'LOGIN' : 'NOLOGIN',
+      `PASSWORD ${escapeLiteral(role.verifier)}`,
+      `CONNECTION LIMIT ${this.config.tenantConnectionLimit}`,
+    ].join(' ');
+    const makeRole = role.exists
+      ? [`ALTER ROLE ${name} ${attributes}`]
+      : [`CREATE ROLE ${name} ${attributes}`, `GRANT ${name} TO CURRENT_USER`];
+    const current = q(database.building ?? database.name);
+    const rename = database.building ? [`ALTER DATABASE ${current} RENAME TO ${q(database.name)}`] : [];
+    await this.server.query(
+      [
+        ...makeRole,
+        `COMMENT ON ROLE ${name} IS ${escapeLiteral(role.mark)}`,
+        `COMMENT ON DATABASE ${current} IS ${escapeLiteral(role.mark)}`,
+        ...rename,
+        `ALTER DATABASE ${q(database.name)} OWNER TO ${name}`,
+        `REVOKE ALL ON DATABASE ${q(database.name)} FROM PUBLIC`,
+      ].join('; '),
     );
   }
 
   /** A role that cannot log in and that the provisioner may act for. */
   async ensureRole(role: string): Promise<void> {
-    await this.upsertRole(role, 'NOLOGIN');
+    if (await this.describeRole(role)) return;
+    try {
+      await this.server.query(`CREATE ROLE ${q(role)} NOLOGIN; GRANT ${q(role)} TO CURRENT_USER`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== DUPLICATE_OBJECT) throw error;
+    }
   }
 
   /** Lets `role` create tables in the database's public schema, or takes that away again. */
@@ -79,37 +152,24 @@ export class TenantDatabaseAdmin {
   }
 
   /**
-   * Gives a role that cannot log in yet its password, and keeps the password, sealed, in the
-   * role's comment: hashing a password costs PostgreSQL milliseconds, better spent ahead of demand.
-   */
-  async presetPassword(role: string, password: string, sealed: string): Promise<void> {
-    await this.inTransaction(async (client) => {
-      await client.query(`ALTER ROLE ${q(role)} PASSWORD ${escapeLiteral(password)}`);
-      await client.query(`COMMENT ON ROLE ${q(role)} IS ${escapeLiteral(sealed)}`);
-    });
-  }
-
-  /**
    * Turns a warm spare into the tenant's database in one transaction: the spare's role, which
-   * already owns the database and everything in it, is renamed to the tenant's role and may log
-   * in with the password preset in it, returned sealed.
+   * already owns the database and everything in it and has a password preset, is renamed to the
+   * tenant's role, both are marked as the tenant's and the role may log in.
    */
-  async claimSpare(spare: string, dbName: string, role: string): Promise<SpareClaim> {
-    let sealedPassword: string | undefined;
+  async claimSpare(spare: string, target: { dbName: string; role: string; mark: string }): Promise<SpareClaim> {
+    const role = q(target.role);
+    const mark = escapeLiteral(target.mark);
     try {
-      await this.inTransaction(async (client) => {
-        await client.query(`ALTER ROLE ${q(spare)} RENAME TO ${q(role)}`);
-        await client.query(`ALTER DATABASE ${q(spare)} RENAME TO ${q(dbName)}`);
-        const comment = await client.query(
-          "SELECT shobj_description(oid, 'pg_authid') AS sealed FROM pg_roles WHERE rolname = $1",
-          [role],
-        );
-        sealedPassword = comment.rows[0]?.sealed ?? undefined;
-        if (!sealedPassword) throw new Error(`warm spare ${spare} has no preset password`);
-        await client.query(`COMMENT ON ROLE ${q(role)} IS NULL`);
-        await client.query(`ALTER ROLE ${q(role)} LOGIN`);
-      });
-      return { claimed: true, sealedPassword: sealedPassword! };
+      await this.server.query(
+        [
+          `ALTER ROLE ${q(spare)} RENAME TO ${role}`,
+          `ALTER DATABASE ${q(spare)} RENAME TO ${q(target.dbName)}`,
+          `COMMENT ON ROLE ${role} IS ${mark}`,
+          `COMMENT ON DATABASE ${q(target.dbName)} IS ${mark}`,
+          `ALTER ROLE ${role} LOGIN`,
+        ].join('; '),
+      );
+      return { claimed: true };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === DUPLICATE_OBJECT) return { claimed: false, reason: 'role_exists' };
@@ -132,25 +192,22 @@ export class TenantDatabaseAdmin {
     await this.server.query(`ALTER DATABASE ${q(from)} RENAME TO ${q(to)}`);
   }
 
-  async setPassword(role: string, password: string): Promise<void> {
-    await this.server.query(`ALTER ROLE ${q(role)} PASSWORD ${escapeLiteral(password)}`);
+  /** Stores a new SCRAM verifier for the role. */
+  async setPassword(role: string, verifier: string): Promise<void> {
+    await this.server.query(`ALTER ROLE ${q(role)} PASSWORD ${escapeLiteral(verifier)}`);
   }
 
   async roleExists(role: string): Promise<boolean> {
     return (await this.server.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
   }
 
+  async provisionerIsSuperuser(): Promise<boolean> {
+    return (await this.server.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0]?.rolsuper === true;
+  }
+
   async markTemplate(dbName: string, comment: string): Promise<void> {
     await this.server.query(`ALTER DATABASE ${q(dbName)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
     await this.server.query(`COMMENT ON DATABASE ${q(dbName)} IS ${escapeLiteral(comment)}`);
-  }
-
-  async comment(dbName: string): Promise<string | undefined> {
-    const result = await this.server.query(
-      "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
-      [dbName],
-    );
-    return result.rows[0]?.comment ?? undefined;
   }
 
   /** Database names that start with `prefix`, taken literally. */
@@ -173,40 +230,5 @@ export class TenantDatabaseAdmin {
 
   async dropRole(role: string): Promise<void> {
     await this.server.query(`DROP ROLE IF EXISTS ${q(role)}`);
-  }
-
-  /**
-   * Creates `role` (the provisioner becoming a member, to act for it) or, when it exists already,
-   * alters it; then runs `andThen`. Each way is one round trip and one transaction: statements
-   * sent together in one simple query commit or fail together.
-   */
-  private async upsertRole(role: string, options: string, andThen?: string): Promise<void> {
-    const rest = andThen ? `; ${andThen}` : '';
-    try {
-      await this.server.query(`CREATE ROLE ${q(role)} ${options}; GRANT ${q(role)} TO CURRENT_USER${rest}`);
-    } catch (error) {
-      if ((error as { code?: string }).code !== DUPLICATE_OBJECT) throw error;
-      await this.server.query(`ALTER ROLE ${q(role)} ${options}${rest}`);
-    }
-  }
-
-  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.server.connect();
-    // A checked-out client has no pool listener: unheard, a dropped connection crashes the process.
-    const ignore = () => undefined;
-    client.on('error', ignore);
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      broken = isConnectionError(error);
-      if (!broken) await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
   }
 }

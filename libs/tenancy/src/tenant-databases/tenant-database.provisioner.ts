@@ -1,5 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { scramSha256Verifier } from '../secrets/scram-verifier';
+import { ForeignDatabaseObjectError } from './foreign-database-object.error';
+import { InternalDatabaseNames } from './internal-database-names';
+import { tenantMark } from './service-marks';
+import { DatabaseFacts, RoleFacts, TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantTemplate } from './tenant-template';
 import { WarmPool } from './warm-pool';
@@ -9,11 +15,12 @@ export type DatabaseOrigin = 'existing' | 'pool' | 'template' | 'created';
 
 export interface MaterializedDatabase {
   origin: DatabaseOrigin;
-  /** Set when a warm spare was taken: its role logs in with this password, not the one asked for. */
+  /** Set when a warm spare was taken: its role logs in with this password (sealed for the tenant), not the one asked for. */
   sealedPassword?: string;
 }
 
 export interface TenantDatabaseSpec {
+  tenantId: string;
   dbName: string;
   role: string;
   password: string;
@@ -24,39 +31,59 @@ const TEMPLATE_BUSY_CODES = new Set(['55006', '3D000']);
 
 /**
  * The database half of provisioning, each step repeatable. The database left by an earlier
- * attempt is reused as it is, else a warm spare is taken, else the template is cloned, else the
- * database is created empty; then it is given to the tenant's role and brought up to date.
+ * attempt for this tenant is reused as it is, else a warm spare is taken, else the template is
+ * cloned, else the database is created empty; then it is given to the tenant's role and brought
+ * up to date. A database or role with the tenant's name that does not carry this tenant's mark
+ * is never touched.
  */
 @Injectable()
 export class TenantDatabaseProvisioner {
   private readonly logger = new Logger(TenantDatabaseProvisioner.name);
+  private readonly names: InternalDatabaseNames;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly admin: TenantDatabaseAdmin,
     private readonly migrator: TenantSchemaMigrator,
     private readonly template: TenantTemplate,
     private readonly pool: WarmPool,
-  ) {}
+  ) {
+    this.names = new InternalDatabaseNames(config.tenantDbPrefix);
+  }
 
   /** Makes the tenant's role and database and gives the one to the other. */
-  async createDatabase({ dbName, role, password }: TenantDatabaseSpec): Promise<MaterializedDatabase> {
-    const state = await this.admin.state(dbName);
-    if (state === 'invalid') {
-      this.logger.warn({ dbName }, 'database left invalid by an interrupted operation; rebuilding it');
-      await this.admin.drop(dbName);
+  async createDatabase(spec: TenantDatabaseSpec): Promise<MaterializedDatabase> {
+    const mark = tenantMark(spec.tenantId);
+    const [database, role] = await Promise.all([this.admin.describeDatabase(spec.dbName), this.admin.describeRole(spec.role)]);
+    assertMadeFor(spec, mark, database, role);
+    if (database.state === 'invalid') {
+      this.logger.warn({ dbName: spec.dbName }, 'database left invalid by an interrupted operation; rebuilding it');
+      await this.admin.drop(spec.dbName);
     }
-    if (state !== 'valid') {
-      const sealedPassword = await this.pool.claim(dbName, role);
+    if (database.state !== 'valid' && !role) {
+      const sealedPassword = await this.pool.claim({ tenantId: spec.tenantId, dbName: spec.dbName, role: spec.role, mark });
       if (sealedPassword) return { origin: 'pool', sealedPassword };
     }
-    const origin = state === 'valid' ? 'existing' : await this.createMissing(dbName);
-    await this.admin.giveDatabaseTo(dbName, role, password);
+    const building = database.state === 'valid' ? undefined : this.names.newTenantDatabase(spec.tenantId);
+    const origin = building ? await this.createMissing(building) : 'existing';
+    const verifier = await scramSha256Verifier(spec.password);
+    await this.admin.giveDatabaseTo(
+      { name: spec.dbName, building },
+      { name: spec.role, verifier, mark, canLogin: true, exists: role !== undefined },
+    );
     return { origin };
   }
 
-  private async createMissing(dbName: string): Promise<DatabaseOrigin> {
-    if (await this.cloneTemplate(dbName)) return 'template';
-    await this.admin.createDatabase(dbName);
+  /** Whether the server lets the provisioner do anything at all (it should not). */
+  runsAsSuperuser(): Promise<boolean> {
+    return this.admin.provisionerIsSuperuser();
+  }
+
+  /** Creates the database under its building name; one a crashed attempt left there is made again. */
+  private async createMissing(building: string): Promise<DatabaseOrigin> {
+    if ((await this.admin.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
+    if (await this.cloneTemplate(building)) return 'template';
+    await this.admin.createDatabase(building);
     return 'created';
   }
 
@@ -79,7 +106,7 @@ export class TenantDatabaseProvisioner {
    */
   async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<void> {
     if (origin === 'pool') return;
-    await this.migrator.migrateToLatest(spec.dbName, {
+    await this.migrator.migrateBeforeHandOut(spec.dbName, {
       role: spec.role,
       reassignFrom: await this.ownerOfCopiedTables(origin),
       freeStaleLock: origin === 'existing',
@@ -91,5 +118,16 @@ export class TenantDatabaseProvisioner {
     if (origin === 'template') return this.template.ownerRole;
     // An earlier attempt's database may or may not have been a copy.
     return origin === 'existing' ? this.template.existingOwnerRole() : undefined;
+  }
+}
+
+function assertMadeFor(spec: TenantDatabaseSpec, mark: string, database: DatabaseFacts, role: RoleFacts | undefined): void {
+  if (database.state !== 'missing' && database.mark !== mark) {
+    throw new ForeignDatabaseObjectError('database', spec.dbName, 'exists but was not made by this service for this tenant');
+  }
+  if (!role) return;
+  if (role.mark !== mark) throw new ForeignDatabaseObjectError('role', spec.role, 'exists but was not made by this service for this tenant');
+  if (role.privileged.length) {
+    throw new ForeignDatabaseObjectError('role', spec.role, `has ${role.privileged.join(', ')}, and such a role is never given a login`);
   }
 }

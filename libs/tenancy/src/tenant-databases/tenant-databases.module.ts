@@ -9,6 +9,7 @@ import { TenantDatabaseProvisioner } from './tenant-database.provisioner';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantTemplate } from './tenant-template';
 import { WarmPool } from './warm-pool';
+import { WarmSpareRepository } from './warm-spare.repository';
 import { TENANT_SERVER_POOL } from './tenant-server.tokens';
 
 const logger = new Logger('TenantServerPool');
@@ -21,6 +22,7 @@ const SERVICES = [
   TenantSecretCipher,
   TenantTemplate,
   WarmPool,
+  WarmSpareRepository,
 ];
 
 @Global()

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { knex } from 'knex';
+import { knex, Knex } from 'knex';
 import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { withDatabase } from '../postgres/connection-url';
+import { withCredentials, withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
@@ -21,13 +21,19 @@ export interface MigrationRun {
   freeStaleLock: boolean;
 }
 
+/** A tenant role's own login. */
+export interface TenantLogin {
+  role: string;
+  password: string;
+}
+
 const UNDEFINED_TABLE = '42P01';
 
 interface PgConnection {
   query(sql: string, done: (error?: Error) => void): void;
 }
 
-/** Runs the Knex tenant migrations inside one tenant database, acting as the tenant's role. */
+/** Runs the Knex tenant migrations inside one tenant database. */
 @Injectable()
 export class TenantSchemaMigrator {
   private readonly source: DirectoryMigrationSource;
@@ -36,7 +42,14 @@ export class TenantSchemaMigrator {
     this.source = new DirectoryMigrationSource(config.tenantMigrationsDir);
   }
 
-  async migrateToLatest(dbName: string, run: MigrationRun): Promise<void> {
+  /**
+   * For a database nobody outside the service has had credentials for yet (a template being
+   * built, a tenant database before it is first `ready`): it holds only what the service put
+   * there, so the provisioner may connect to it, and must, to hand a template copy's tables over
+   * (REASSIGN OWNED needs rights on both roles). The migrations run under SET ROLE so that what
+   * they create belongs to `role`.
+   */
+  async migrateBeforeHandOut(dbName: string, run: MigrationRun): Promise<void> {
     const url = withDatabase(this.config.tenantServerUrl, dbName);
     // One plain connection settles the common case (a template copy, already current);
     // Knex and its migration lock are only brought in when something is to be applied.
@@ -44,25 +57,36 @@ export class TenantSchemaMigrator {
       if (run.reassignFrom) {
         await client.query(`REASSIGN OWNED BY ${quoteIdentifier(run.reassignFrom)} TO ${quoteIdentifier(run.role)}`);
       }
-      if (run.freeStaleLock) await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
-      return this.countPending(client);
+      return this.readyToMigrate(client, run.freeStaleLock);
     });
-    if (pending > 0) await this.applyPending(url, run);
+    if (pending > 0) await this.applyPending(url, `SET ROLE ${quoteIdentifier(run.role)}`);
   }
 
-  private async applyPending(url: string, run: MigrationRun): Promise<void> {
-    const setRole = `SET ROLE ${quoteIdentifier(run.role)}`;
-    const tenantDatabase = knex({
-      client: 'pg',
-      connection: url,
-      pool: {
-        min: 0,
-        max: 1,
-        afterCreate: (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
-          connection.query(setRole, (error) => done(error, connection)),
-      },
-      log: knexLog(TenantSchemaMigrator.name),
-    });
+  /**
+   * For a tenant that has (or had) its credentials: its database may hold anything the tenant
+   * put there — a trigger on Knex's lock table, a view in place of its migrations table — and
+   * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
+   * So every statement, the lock freeing and the reads included, runs as the tenant's own role.
+   */
+  async migrateAsTenant(dbName: string, login: TenantLogin): Promise<void> {
+    const url = withCredentials(withDatabase(this.config.tenantServerUrl, dbName), login.role, login.password);
+    const pending = await withClient(url, (client) => this.readyToMigrate(client, true));
+    if (pending > 0) await this.applyPending(url);
+  }
+
+  /** Frees a stale lock if asked, and counts the migrations not applied yet. */
+  private async readyToMigrate(client: Client, freeStaleLock: boolean): Promise<number> {
+    if (freeStaleLock) await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
+    return this.countPending(client);
+  }
+
+  private async applyPending(url: string, onConnect?: string): Promise<void> {
+    const pool: Knex.PoolConfig = { min: 0, max: 1 };
+    if (onConnect) {
+      pool.afterCreate = (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
+        connection.query(onConnect, (error) => done(error, connection));
+    }
+    const tenantDatabase = knex({ client: 'pg', connection: url, pool, log: knexLog(TenantSchemaMigrator.name) });
     try {
       await tenantDatabase.migrate.latest({ migrationSource: this.source });
     } finally {

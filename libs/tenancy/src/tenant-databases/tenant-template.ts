@@ -34,11 +34,15 @@ export class TenantTemplate {
     return this.fingerprint;
   }
 
-  /** The template's name when it exists and matches the current migrations. */
+  /**
+   * The template's name when it exists, matches the current migrations and is the provisioner's
+   * own: a database of that name made by anyone else is never copied into tenants.
+   */
   async usable(): Promise<string | undefined> {
     if (!this.config.templateEnabled) return undefined;
-    const comment = await this.admin.comment(this.names.template);
-    return comment === COMMENT_PREFIX + (await this.currentFingerprint()) ? this.names.template : undefined;
+    const facts = await this.admin.describeDatabase(this.names.template);
+    const current = facts.mark === COMMENT_PREFIX + (await this.currentFingerprint());
+    return current && facts.ownedByProvisioner ? this.names.template : undefined;
   }
 
   /** Builds the template if it is missing or stale; one builder at a time across all workers. */
@@ -62,7 +66,7 @@ export class TenantTemplate {
     await this.admin.createDatabase(templateBuild);
     await this.admin.ensureRole(templateOwner);
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, true);
-    await this.migrator.migrateToLatest(templateBuild, { role: templateOwner, freeStaleLock: false });
+    await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner, freeStaleLock: false });
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, false);
     await this.admin.compact(templateBuild);
     await this.admin.drop(template);

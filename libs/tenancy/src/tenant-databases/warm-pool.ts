@@ -4,12 +4,23 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantTemplate } from './tenant-template';
+import { WarmSpareRepository } from './warm-spare.repository';
 
 /** Part of every spare's name: a spare built another way is stale and never handed out. */
-const SPARE_FORMAT = 'p1';
+const SPARE_FORMAT = 'p2';
+const SPARE_MARK = 'tenancy warm spare';
+
+export interface SpareClaimTarget {
+  tenantId: string;
+  dbName: string;
+  role: string;
+  /** The tenant's mark, put on database and role in the claiming transaction. */
+  mark: string;
+}
 
 export type WarmPoolLevel = {
   size: number;
@@ -33,6 +44,7 @@ export class WarmPool {
     private readonly template: TenantTemplate,
     private readonly lock: AdvisoryLock,
     private readonly cipher: TenantSecretCipher,
+    private readonly records: WarmSpareRepository,
   ) {
     this.names = new InternalDatabaseNames(config.tenantDbPrefix);
   }
@@ -42,15 +54,17 @@ export class WarmPool {
   }
 
   /**
-   * Makes a current spare the tenant's database and role. Returns the role's password, sealed,
-   * or undefined when there is no spare to take.
+   * Makes a current spare the tenant's database and role. Returns the role's password, sealed
+   * for the tenant, or undefined when there is no spare to take.
    */
-  async claim(dbName: string, role: string): Promise<string | undefined> {
+  async claim(target: SpareClaimTarget): Promise<string | undefined> {
     if (!this.enabled) return undefined;
+    const spares = await this.spares();
+    const sealed = await this.records.sealedPasswords(spares);
     // In random order, so that workers claiming at the same moment seldom reach for the same spare.
-    for (const spare of shuffle(await this.spares())) {
-      const claim = await this.admin.claimSpare(spare, dbName, role);
-      if (claim.claimed) return claim.sealedPassword;
+    for (const spare of shuffle(spares.filter((name) => sealed.has(name)))) {
+      const claim = await this.admin.claimSpare(spare, target);
+      if (claim.claimed) return this.cipher.encrypt(this.cipher.decrypt(sealed.get(spare)!, spare), target.tenantId);
       // The tenant's role is left from an earlier attempt: take the path that reuses it.
       if (claim.reason === 'role_exists') return undefined;
     }
@@ -83,13 +97,18 @@ export class WarmPool {
     return run.acquired ? run.value : 0;
   }
 
+  /**
+   * The role gets its password now, as a SCRAM verifier computed here, so a claim pays for no
+   * hashing; the password itself is kept sealed in master, which tenants cannot reach.
+   */
   private async buildSpare(template: string, spare: string): Promise<void> {
     const building = `${this.names.spareBuildPrefix}${spare.slice(-8)}`;
     await this.admin.createDatabase(building, { template });
-    await this.admin.giveDatabaseTo(building, spare, null);
     const password = this.cipher.generatePassword();
-    await this.admin.presetPassword(spare, password, this.cipher.encrypt(password));
+    const verifier = await scramSha256Verifier(password);
+    await this.admin.giveDatabaseTo({ name: building }, { name: spare, verifier, mark: SPARE_MARK, canLogin: false, exists: false });
     await this.admin.reassignInside(building, this.names.templateOwner, spare);
+    await this.records.record(spare, this.cipher.encrypt(password, spare));
     await this.admin.renameDatabase(building, spare);
   }
 
@@ -99,10 +118,11 @@ export class WarmPool {
     for (const unfinished of await this.admin.databasesStartingWith(this.names.spareBuildPrefix)) {
       await this.admin.drop(unfinished);
     }
-    const live = new Set(await this.admin.databasesStartingWith(currentPrefix));
+    const live = await this.admin.databasesStartingWith(currentPrefix);
     for (const role of await this.admin.rolesStartingWith(this.names.anyPoolPrefix)) {
-      if (!live.has(role)) await this.admin.dropRole(role);
+      if (!live.includes(role)) await this.admin.dropRole(role);
     }
+    await this.records.keepOnly(live);
   }
 
   private async spares(): Promise<string[]> {

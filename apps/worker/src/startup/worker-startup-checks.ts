@@ -1,0 +1,24 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ResealLegacyPasswords, TenantDatabaseProvisioner } from '@app/tenancy';
+import { PinoLogger } from 'nestjs-pino';
+
+/** What a worker makes sure of once, when it starts. */
+@Injectable()
+export class WorkerStartupChecks implements OnApplicationBootstrap {
+  constructor(
+    private readonly provisioner: TenantDatabaseProvisioner,
+    private readonly reseal: ResealLegacyPasswords,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(WorkerStartupChecks.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.provisioner.runsAsSuperuser()) {
+      this.logger.warn(
+        'TENANT_DATABASE_URL logs in as a superuser: give the service a role with only CREATEDB and CREATEROLE (see docs/security.md)',
+      );
+    }
+    await this.reseal.execute();
+  }
+}
