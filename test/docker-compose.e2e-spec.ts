@@ -1,12 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '@app/tenancy';
 
-/** Checks docker-compose.yml and the Dockerfile by reading them; no Docker engine needed. */
+/**
+ * Checks docker-compose.yml and the Dockerfile by reading them (no Docker engine needed), and
+ * runs the PostgreSQL init script against the machine's real PostgreSQL.
+ */
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const SERVER_URL = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 
 interface Service {
   command?: string | string[];
@@ -14,6 +21,7 @@ interface Service {
   depends_on?: string[] | Record<string, { condition?: string }>;
   deploy?: { replicas?: number };
   ports?: Array<string | { target: number; published?: string | number }>;
+  volumes?: Array<string | { source?: string; target: string }>;
   healthcheck?: { test?: string | string[] };
   container_name?: string;
 }
@@ -22,14 +30,51 @@ interface Service {
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 const APP_SERVICES = ['api', 'worker'] as const;
+const SECRETS = ['ADMIN_API_KEY', 'TENANT_SECRET_KEY', 'POSTGRES_PASSWORD', 'TENANCY_DB_PASSWORD'];
+const SECRET_NAME = /KEY|PASSWORD|SECRET|TOKEN/;
 
-/** `${NAME:-default}` as Compose would expand it with nothing set in the host shell. */
-const interpolate = (value: string) =>
-  value.replace(/\$\$|\$\{(\w+)(?::?-([^}]*))?\}/g, (match, _name, fallback) =>
-    match === '$$' ? '$' : (fallback ?? ''),
+type Variables = Record<string, string | undefined>;
+
+const INTERPOLATION = /\$\$|\$\{(\w+)(?:(:?)([-?])([^}]*))?\}|\$(\w+)/g;
+
+/** Expands `${NAME}`, `${NAME:-default}`, `${NAME:?message}` (and the forms without `:`) as Compose does. */
+const interpolate = (text: string, variables: Variables) =>
+  text.replace(
+    INTERPOLATION,
+    (match, braced?: string, colon?: string, operator?: string, argument?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare)!;
+      const value = variables[name];
+      const missing = colon ? !value : value === undefined;
+      if (operator === '-' && missing) return argument!;
+      if (operator === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${argument}`);
+      return value ?? '';
+    },
   );
 
-function environmentOf(service: Service): Record<string, string | undefined> {
+/** Every `${NAME…}` in the file's values, with the operator and its default or message. */
+function interpolationsIn(node: unknown): Array<{ name: string; operator: string; argument: string }> {
+  if (typeof node === 'string') {
+    return [...node.matchAll(INTERPOLATION)]
+      .filter(([match]) => match !== '$$')
+      .map(([, braced, colon, operator, argument, bare]) => ({
+        name: braced ?? bare,
+        operator: `${colon ?? ''}${operator ?? ''}`,
+        argument: argument ?? '',
+      }));
+  }
+  return node && typeof node === 'object' ? Object.values(node).flatMap(interpolationsIn) : [];
+}
+
+/** What the required variables get here: what `openssl rand -hex 32` prints. */
+const HOST: Variables = Object.fromEntries(
+  interpolationsIn(compose)
+    .filter(({ operator }) => operator.includes('?'))
+    .map(({ name }) => [name, randomBytes(32).toString('hex')]),
+);
+
+/** A service's environment as written, before interpolation. */
+function rawEnvironmentOf(service: Service): Record<string, string | undefined> {
   const entries = Array.isArray(service.environment)
     ? service.environment.map((item) => {
         const at = item.indexOf('=');
@@ -39,8 +84,15 @@ function environmentOf(service: Service): Record<string, string | undefined> {
         name,
         value === null ? undefined : String(value),
       ]);
+  return Object.fromEntries(entries);
+}
+
+function environmentOf(service: Service, variables: Variables = HOST): Record<string, string | undefined> {
   return Object.fromEntries(
-    entries.map(([name, value]) => [name, value === undefined ? undefined : interpolate(value)]),
+    Object.entries(rawEnvironmentOf(service)).map(([name, value]) => [
+      name,
+      value === undefined ? undefined : interpolate(value, variables),
+    ]),
   );
 }
 
@@ -64,6 +116,30 @@ function dockerfileStages(): string[] {
   return text.split(/^(?=\s*FROM\s)/im).filter((stage) => /^\s*FROM\s/i.test(stage));
 }
 
+/** The host directory the postgres service mounts at /docker-entrypoint-initdb.d. */
+function initDirectory(): string | undefined {
+  const mount = (services.postgres.volumes ?? [])
+    .map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target]))
+    .find(([, target]) => path.posix.normalize(target ?? '').replace(/\/$/, '') === '/docker-entrypoint-initdb.d');
+  return mount && path.resolve(ROOT, mount[0]!);
+}
+
+const INIT_SCRIPT = path.join(initDirectory() ?? '', '10-tenancy-role.sh');
+
+/** The role the init script creates and its password, as the postgres service passes them. */
+function initScriptRole(): { user?: string; password?: string } {
+  const script = readFileSync(INIT_SCRIPT, 'utf8');
+  const fromEnvironment = Object.fromEntries(
+    [...script.matchAll(/^\\getenv\s+(\w+)\s+(\w+)\s*$/gm)].map(([, variable, name]) => [variable, name]),
+  );
+  const statement = /^ALTER ROLE :"(\w+)" [^;]*PASSWORD :'(\w+)'/m.exec(script);
+  const postgres = environmentOf(services.postgres);
+  return {
+    user: postgres[fromEnvironment[statement?.[1] ?? ''] ?? ''],
+    password: postgres[fromEnvironment[statement?.[2] ?? ''] ?? ''],
+  };
+}
+
 describe('docker-compose.yml', () => {
   it('defines postgres, redis, api and worker', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'api', 'worker']));
@@ -73,6 +149,30 @@ describe('docker-compose.yml', () => {
     expect(services.worker.deploy?.replicas).toBe(2);
     expect(services.worker.ports ?? []).toEqual([]);
     expect(services.worker.container_name).toBeUndefined();
+  });
+
+  it('takes every secret from the host environment, with no fallback and a hint how to make one', () => {
+    const secrets = interpolationsIn(compose).filter(({ name }) => SECRET_NAME.test(name));
+    expect(secrets.map(({ name }) => name)).toEqual(expect.arrayContaining(SECRETS));
+    for (const { operator, argument } of secrets) {
+      expect(operator).toBe(':?');
+      expect(argument).toMatch(/openssl rand -hex \d+/);
+    }
+
+    for (const service of Object.values(services)) {
+      for (const [name, value] of Object.entries(rawEnvironmentOf(service))) {
+        if (SECRET_NAME.test(name)) expect(value).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+        const credentials = /^\w+:\/\/[^:/@]*:([^@]*)@/.exec(value ?? '');
+        if (credentials) expect(credentials[1]).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+      }
+    }
+  });
+
+  it.each(SECRETS)('refuses to start when %s is unset or empty', (secret) => {
+    const expandAll = (variables: Variables) => Object.values(services).map((service) => environmentOf(service, variables));
+    expect(() => expandAll(HOST)).not.toThrow();
+    expect(() => expandAll({ ...HOST, [secret]: undefined })).toThrow(new RegExp(`\\b${secret}\\b`));
+    expect(() => expandAll({ ...HOST, [secret]: '' })).toThrow(new RegExp(`\\b${secret}\\b`));
   });
 
   it.each(APP_SERVICES)('%s uses only environment variables the services read', (name) => {
@@ -94,24 +194,23 @@ describe('docker-compose.yml', () => {
     expect(healthcheckOf(services.redis)).toMatch(/\bredis-cli\b.*\bping\b/);
   });
 
-  it.each(APP_SERVICES)('%s has a valid configuration pointing at the compose services', (name) => {
-    const environment = environmentOf(services[name]);
-    const config = loadConfig(environment);
+  it.each(APP_SERVICES)('%s has a valid configuration and connects as the init script’s role', (name) => {
+    const config = loadConfig(environmentOf(services[name]));
+    expect(config.env).toBe('production');
+    const role = initScriptRole();
+    expect(role.user).toBeTruthy();
+    expect(role.user).not.toBe(environmentOf(services.postgres).POSTGRES_USER ?? 'postgres');
 
-    const database = new URL(config.masterDatabaseUrl);
-    expect(database.hostname).toBe('postgres');
-    expect(database.port || '5432').toBe('5432');
-    const postgresEnvironment = environmentOf(services.postgres);
-    expect(decodeURIComponent(database.username)).toBe(postgresEnvironment.POSTGRES_USER ?? 'postgres');
-    if (postgresEnvironment.POSTGRES_HOST_AUTH_METHOD !== 'trust') {
-      expect(decodeURIComponent(database.password)).toBe(postgresEnvironment.POSTGRES_PASSWORD);
+    for (const url of [config.masterDatabaseUrl, config.tenantServerUrl].map((text) => new URL(text))) {
+      expect(url.hostname).toBe('postgres');
+      expect(url.port || '5432').toBe('5432');
+      expect(decodeURIComponent(url.username)).toBe(role.user);
+      expect(decodeURIComponent(url.password)).toBe(role.password);
     }
 
     const redis = new URL(config.redisUrl);
     expect(redis.hostname).toBe('redis');
     expect(redis.port || '6379').toBe('6379');
-
-    expect(config.env).toBe('production');
   });
 
   it('publishes the api port and health-checks each role on its own port', () => {
@@ -130,6 +229,146 @@ describe('docker-compose.yml', () => {
     const expected = ['node', `dist/${entryFile}.js`];
     expect(commandOf(services[name])).toEqual(expected);
     expect(JSON.parse(read('package.json')).scripts[`start:${name}`]).toBe(expected.join(' '));
+  });
+});
+
+describe('PostgreSQL init script', () => {
+  it('is mounted at /docker-entrypoint-initdb.d from deploy/, executable and valid bash', () => {
+    expect(initDirectory()).toBe(path.join(ROOT, 'deploy', 'postgres-initdb'));
+    expect(readdirSync(initDirectory()!)).toContain(path.basename(INIT_SCRIPT));
+    expect(statSync(INIT_SCRIPT).mode & 0o111).toBe(0o111);
+    expect(spawnSync('bash', ['-n', INIT_SCRIPT], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('creates a login role with CREATEDB and CREATEROLE and nothing else of a superuser', () => {
+    const script = readFileSync(INIT_SCRIPT, 'utf8');
+    // A quoted here-document: the shell expands nothing in the SQL; psql quotes the values.
+    expect(script).toMatch(/<<\s*'SQL'\n/);
+    const attributes = [...script.matchAll(/^(?:CREATE|ALTER) ROLE\b[^;]*;/gm)].join(' ').split(/[\s;]+/);
+    expect(attributes).toEqual(
+      expect.arrayContaining(['LOGIN', 'CREATEDB', 'CREATEROLE', 'NOSUPERUSER', 'NOREPLICATION', 'NOBYPASSRLS']),
+    );
+    expect(attributes.filter((word) => ['SUPERUSER', 'REPLICATION', 'BYPASSRLS'].includes(word))).toEqual([]);
+    expect(initScriptRole()).toEqual({ user: 'tenancy', password: HOST.TENANCY_DB_PASSWORD });
+  });
+});
+
+/** Whether a SCRAM-SHA-256 verifier from pg_authid is the one of `password`. */
+function scramMatches(verifier: string | null, password: string): boolean {
+  const parts = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(verifier ?? '');
+  if (!parts) return false;
+  const salted = pbkdf2Sync(password, Buffer.from(parts[2]!, 'base64'), Number(parts[1]), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  return createHash('sha256').update(clientKey).digest('base64') === parts[3];
+}
+
+describe('PostgreSQL init script on the real server', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const role = `tenancy_compose_${suffix}`;
+  const refusedRoles: string[] = [];
+  const superuser = decodeURIComponent(SERVER_URL.username) || 'postgres';
+  const server = new Client({ connectionString: SERVER_URL.href });
+
+  /** Runs the script as the postgres image does: executed, or sourced when not executable. */
+  const runInitScript = (variables: Variables, how: 'executed' | 'sourced' = 'executed') => {
+    const environment = Object.entries({
+      PATH: process.env.PATH,
+      PGHOST: SERVER_URL.hostname,
+      PGPORT: SERVER_URL.port || '5432',
+      PGPASSWORD: decodeURIComponent(SERVER_URL.password) || undefined,
+      POSTGRES_USER: superuser,
+      POSTGRES_DB: SERVER_URL.pathname.slice(1) || 'postgres',
+      ...variables,
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    const [file, args] =
+      how === 'executed' ? [INIT_SCRIPT, []] : ['bash', ['-c', 'set -Eeo pipefail; . "$0"', INIT_SCRIPT]];
+    // stdin from /dev/null: on a socket (Node's default pipe) bash -c would read ~/.bashrc.
+    const env = Object.fromEntries(environment);
+    return spawnSync(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 20_000 });
+  };
+
+  const roleNamed = async (name: string) =>
+    (
+      await server.query(
+        `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolpassword
+           FROM pg_authid WHERE rolname = $1`,
+        [name],
+      )
+    ).rows[0];
+
+  const LEAST_PRIVILEGE = {
+    rolcanlogin: true,
+    rolsuper: false,
+    rolcreatedb: true,
+    rolcreaterole: true,
+    rolreplication: false,
+    rolbypassrls: false,
+  };
+
+  beforeAll(() => server.connect());
+  afterAll(async () => {
+    for (const name of [role, ...refusedRoles]) await server.query(`DROP ROLE IF EXISTS "${name}"`);
+    await server.end();
+  });
+
+  it('creates the role with its password and the least privilege the services need', async () => {
+    const password = randomBytes(24).toString('hex');
+    const run = runInitScript({ TENANCY_DB_USER: role, TENANCY_DB_PASSWORD: password });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+
+    const created = await roleNamed(role);
+    expect(created).toMatchObject(LEAST_PRIVILEGE);
+    expect(scramMatches(created.rolpassword, password)).toBe(true);
+  });
+
+  it('when run again (sourced), sets the new password and takes back powers granted since', async () => {
+    await server.query(`ALTER ROLE "${role}" SUPERUSER NOCREATEDB`);
+    const password = randomBytes(24).toString('hex');
+    const run = runInitScript({ TENANCY_DB_USER: role, TENANCY_DB_PASSWORD: password }, 'sourced');
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+
+    const altered = await roleNamed(role);
+    expect(altered).toMatchObject(LEAST_PRIVILEGE);
+    expect(scramMatches(altered.rolpassword, password)).toBe(true);
+  });
+
+  it.each([
+    ['a password that is not URL-safe', `${randomBytes(8).toString('hex')}' SUPERUSER --`, /URL/],
+    ['a password under 16 characters', 'abc123', /at least 16/],
+    ['no password', undefined, /TENANCY_DB_PASSWORD/],
+  ])('refuses %s and creates nothing', async (_case, password, message) => {
+    const refusedRole = `tenancy_refused_${suffix}_${refusedRoles.length}`;
+    refusedRoles.push(refusedRole);
+    const run = runInitScript({ TENANCY_DB_USER: refusedRole, TENANCY_DB_PASSWORD: password });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(await roleNamed(refusedRole)).toBeUndefined();
+  });
+
+  it('refuses to make the superuser the services’ role', () => {
+    // PGHOST is a directory with no server: were the check missing, psql could not reach one.
+    const run = runInitScript({
+      PGHOST: path.join(ROOT, 'deploy'),
+      TENANCY_DB_USER: superuser,
+      TENANCY_DB_PASSWORD: randomBytes(24).toString('hex'),
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/must not be the superuser/);
+  });
+});
+
+describe('.env.example', () => {
+  const entries = read('.env.example')
+    .split(/\r?\n/)
+    .filter((line) => /^\w+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
+
+  it('names every setting the services read, and nothing else', () => {
+    expect(entries.map(([name]) => name).sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('loads as it stands', () => {
+    expect(() => loadConfig(Object.fromEntries(entries))).not.toThrow();
   });
 });
 
