@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { TenantSecretCipher, withDatabase } from '@app/tenancy';
+import { databaseOf, TenantSecretCipher, withDatabase } from '@app/tenancy';
 import { http } from './support/http';
 import { createOrg, waitForStatus } from './support/tenant-client';
 import { TestStack } from './support/test-stack';
@@ -52,6 +52,11 @@ describe('least privilege', () => {
     await own.query("INSERT INTO users (name, email) VALUES ('Ada', 'ada@alpha.test')");
     await own.end();
     await expect(connectAs(alpha.dbName, beta.dbName)).rejects.toThrow(/permission denied for database/);
+    await expect(connectAs(alpha.dbName, databaseOf(stack.config.masterDatabaseUrl))).rejects.toThrow(
+      /permission denied for database/,
+    );
+    const [role] = await stack.query<{ rolconnlimit: number }>('SELECT rolconnlimit FROM pg_roles WHERE rolname = $1', [alpha.dbName], 'postgres');
+    expect(role!.rolconnlimit).toBe(stack.config.tenantConnectionLimit);
   });
 
   it('stores the role password only encrypted', async () => {

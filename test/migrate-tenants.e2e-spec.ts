@@ -2,14 +2,38 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { MigrateTenants } from '@app/tenancy';
+import { MigrateTenants, withDatabase } from '@app/tenancy';
+import { Client } from 'pg';
 import { MigrateTenantsModule } from '../apps/worker/src/migrate-tenants.module';
 import { createOrg, waitForStatus } from './support/tenant-client';
 import { TestStack } from './support/test-stack';
 
-const NEW_MIGRATION = `
-exports.up = (knex) => knex.schema.createTable('invoices', (table) => table.increments('id'));
-exports.down = (knex) => knex.schema.dropTable('invoices');
+const newMigration = (table: string) => `
+exports.up = (knex) => knex.schema.createTable('${table}', (table) => table.increments('id'));
+exports.down = (knex) => knex.schema.dropTable('${table}');
+`;
+
+/**
+ * What a tenant holding its credentials can leave in its own database for whoever comes next:
+ * a trigger on Knex's lock table and a view in place of its migrations table, both calling a
+ * function that drops any SET ROLE and tries to read a server file.
+ */
+const TRAPS = `
+  CREATE TABLE spy (who text, got text);
+  CREATE FUNCTION probe() RETURNS boolean LANGUAGE plpgsql AS $$
+  BEGIN
+    RESET ROLE;
+    BEGIN
+      INSERT INTO spy VALUES (current_user, left(pg_read_file('PG_VERSION'), 20));
+    EXCEPTION WHEN insufficient_privilege THEN
+      INSERT INTO spy VALUES (current_user, 'denied');
+    END;
+    RETURN true;
+  END $$;
+  CREATE FUNCTION probe_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM probe(); RETURN NEW; END $$;
+  CREATE TRIGGER trap BEFORE UPDATE ON knex_migrations_lock FOR EACH ROW EXECUTE FUNCTION probe_trigger();
+  ALTER TABLE knex_migrations RENAME TO knex_migrations_real;
+  CREATE VIEW knex_migrations AS SELECT * FROM knex_migrations_real WHERE probe();
 `;
 
 describe('migrating existing tenants', () => {
@@ -41,7 +65,7 @@ describe('migrating existing tenants', () => {
   it('applies a new tenant migration to every ready tenant, as the tenant role, and again harmlessly', async () => {
     const tenants = await Promise.all(['Existing One', 'Existing Two'].map((name) => createOrg(api, name)));
     await Promise.all(tenants.map((tenant) => waitForStatus(api, tenant.id, ['ready'])));
-    writeFileSync(path.join(migrations, '29990101000000_create_invoices.js'), NEW_MIGRATION);
+    writeFileSync(path.join(migrations, '29990101000000_create_invoices.js'), newMigration('invoices'));
 
     expect(await migrateAll()).toEqual({ migrated: 2, busy: [], failed: [] });
     for (const tenant of tenants) {
@@ -53,5 +77,28 @@ describe('migrating existing tenants', () => {
       expect(owners).toEqual([{ tableowner: tenant.dbName }]);
     }
     expect(await migrateAll()).toEqual({ migrated: 2, busy: [], failed: [] });
+  });
+
+  it("runs everything in a tenant's database as the tenant's role: its traps get no more than it has", async () => {
+    const tenant = await createOrg(api, 'Trapper');
+    await waitForStatus(api, tenant.id, ['ready']);
+    // Trust authentication on the test server: the role's password is not needed to connect as it.
+    const asTenant = new Client({ connectionString: withDatabase(`postgres://${tenant.dbName}@127.0.0.1:5432/`, tenant.dbName) });
+    await asTenant.connect();
+    await asTenant.query(TRAPS);
+    await asTenant.end();
+    writeFileSync(path.join(migrations, '29990102000000_create_receipts.js'), newMigration('receipts'));
+
+    const report = await migrateAll();
+
+    expect(report.failed).toEqual([]);
+    const spied = await stack.query<{ who: string; got: string }>('SELECT DISTINCT who, got FROM spy', [], tenant.dbName);
+    expect(spied).toEqual([{ who: tenant.dbName, got: 'denied' }]);
+    const [receipts] = await stack.query<{ tableowner: string }>(
+      "SELECT tableowner FROM pg_tables WHERE tablename = 'receipts'",
+      [],
+      tenant.dbName,
+    );
+    expect(receipts).toEqual({ tableowner: tenant.dbName });
   });
 });

@@ -53,4 +53,50 @@ describe('loadConfig', () => {
   it('requires the master database to be named', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432' })).toThrow(/DATABASE_URL: must name/);
   });
+
+  it('requires TENANT_DB_PREFIX to end with _, so internal names (prefix + _) never meet a tenant slug', () => {
+    expect(() => loadConfig({ TENANT_DB_PREFIX: 'template' })).toThrow(/TENANT_DB_PREFIX: .*end with _/);
+    expect(loadConfig({ TENANT_DB_PREFIX: 'acme_t_' }).tenantDbPrefix).toBe('acme_t_');
+  });
+
+  it('reserves PostgreSQL\'s databases, the master database and the service\'s own users', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://registry@db:5432/tenant_registry',
+      TENANT_DATABASE_URL: 'postgres://tenant_admin@db:5432/postgres',
+    });
+    expect(config.reservedDatabaseNames).toEqual(
+      expect.arrayContaining(['postgres', 'template0', 'template1', 'tenant_registry', 'registry', 'tenant_admin']),
+    );
+  });
+
+  it('reads TRUST_PROXY as Fastify takes it', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
+  describe('in production', () => {
+    const goodAdminKey = 'Qm9vdHN0cmFwIHRoaXMgd2l0aCBvcGVuc3NsIHJhbmQ';
+    const goodSecret = '3f6c1a9e0b7d4c2f8e5a1b3c9d7e6f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e';
+    const production = (overrides: Record<string, string>) =>
+      loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: goodAdminKey, TENANT_SECRET_KEY: goodSecret, ...overrides });
+
+    it('starts with random keys', () => {
+      expect(production({}).env).toBe('production');
+    });
+
+    it.each([
+      ['TENANT_SECRET_KEY', '0'.repeat(64), /short pattern repeated/],
+      ['TENANT_SECRET_KEY', 'ab'.repeat(32), /short pattern repeated/],
+      ['ADMIN_API_KEY', 'local-trial-admin-key', /example published with this project/],
+      ['ADMIN_API_KEY', 'x'.repeat(40), /short pattern repeated/],
+      ['ADMIN_API_KEY', 'a-key-of-twenty-chars', /at least 32 characters/],
+      ['ADMIN_API_KEY', '', /is required/],
+    ])('refuses %s=%j', (variable, value, reason) => {
+      expect(() => production({ [variable]: value })).toThrow(new RegExp(`${variable}: .*`));
+      expect(() => production({ [variable]: value })).toThrow(reason);
+    });
+  });
 });

@@ -1,5 +1,7 @@
 import {
+  assertNotReserved,
   MAX_DATABASE_NAME_BYTES,
+  opaqueDatabaseName,
   slugForTenantName,
   slugify,
   TenantNameRejectedError,
@@ -33,6 +35,7 @@ describe('slugForTenantName', () => {
     ['!!!', /letter or digit/],
     ['東京', /letter or digit/],
     ['🚀🚀', /letter or digit/],
+    ['ﬃ'.repeat(100), /300-character slug; at most 100/],
   ])('rejects %j', (name, reason) => {
     expect(() => slugForTenantName(name)).toThrow(TenantNameRejectedError);
     expect(() => slugForTenantName(name)).toThrow(reason);
@@ -68,5 +71,20 @@ describe('tenantDatabaseName', () => {
     for (const name of ['AcmeCorp', 'x'.repeat(100), 'a_b_c', '9lives']) {
       expect(tenantDatabaseName('tenant_', slugForTenantName(name))).toMatch(/^[a-z0-9_]{1,63}$/);
     }
+  });
+});
+
+describe('opaqueDatabaseName', () => {
+  it('carries the prefix and nothing of the customer, differently each time', () => {
+    const name = opaqueDatabaseName('tenant_');
+    expect(name).toMatch(/^tenant_[0-9a-f]{24}$/);
+    expect(opaqueDatabaseName('tenant_')).not.toBe(name);
+  });
+});
+
+describe('assertNotReserved', () => {
+  it('refuses a reserved name and lets others through', () => {
+    expect(() => assertNotReserved('template1', ['postgres', 'template1'])).toThrow(/reserved/);
+    expect(() => assertNotReserved('tenant_acme', ['postgres', 'template1'])).not.toThrow();
   });
 });
