@@ -8,13 +8,27 @@ import type { AppConfig } from '../config/app-config';
 import { logChangingRequests } from '../logging/access-log';
 import { redactUrl } from '../postgres/connection-url';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest body the api takes is a tenant's name: anything bigger is refused unread. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Node checks for requests past their timeout only every connectionsCheckingInterval (30 s by
+ * default), which would let a slow sender hold a connection for up to twice the timeout.
+ */
+const TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT = 10;
 
 /** A Nest app on Fastify that logs through pino and closes cleanly on SIGTERM/SIGINT. */
 export async function createFastifyApp(module: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, genReqId: requestId }),
+    new FastifyAdapter({
+      bodyLimit: MAX_BODY_BYTES,
+      genReqId: requestId,
+      trustProxy: config.trustProxy,
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionTimeout: config.httpConnectionTimeoutMs,
+      http: { connectionsCheckingInterval: config.httpRequestTimeoutMs / TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT },
+    }),
     { bufferLogs: true },
   );
   const logger = app.get(Logger);
