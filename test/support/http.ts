@@ -1,6 +1,7 @@
 export interface HttpAnswer<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** A JSON request against the api under test. */
@@ -24,5 +25,5 @@ export async function http<T = any>(
   } catch {
     // keep the raw text
   }
-  return { status: response.status, body: parsed as T };
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }

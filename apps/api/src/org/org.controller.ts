@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   Headers,
   HttpCode,
   HttpStatus,
@@ -83,6 +84,7 @@ export class OrgController {
   /** A new password for the tenant's database role, shown this once; the old one stops working. */
   @Post(':id/credentials/rotate')
   @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
   async rotate(@Param('id', TenantId) id: string) {
     const credentials = await this.rotateCredentials.execute(id);
     this.reads.forget(id);
