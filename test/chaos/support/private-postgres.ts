@@ -44,7 +44,8 @@ export class PrivatePostgres {
    * Retries while a killed predecessor's backends linger.
    */
   async start(): Promise<void> {
-    const args = ['-D', this.dataDir, '-c', 'listen_addresses=127.0.0.1', '-p', String(this.port), '-k', this.dir];
+    // Every role and database statement is logged, so the suite can prove no password reaches the log.
+    const args = ['-D', this.dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'log_statement=ddl', '-p', String(this.port), '-k', this.dir];
     for (let attempt = 1; ; attempt++) {
       const log = openSync(this.logFile, 'a');
       const server = spawn('runuser', ['-u', 'postgres', '--', path.join(BIN, 'postgres'), ...args], { stdio: ['ignore', log, log] });
