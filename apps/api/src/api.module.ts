@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { APP_CONFIG, AppConfig, TenancyModule, TenantDatabasesModule } from '@app/tenancy';
-import { TenantEventsController } from './events/tenant-events.controller';
+import { APP_CONFIG, AppConfig, TenancyModule, TenantDatabasesModule, tenantStatusChannel } from '@app/tenancy';
+import { tenantEventsControllerFor } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -26,7 +26,11 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [OrgController, ApiHealthController, TenantEventsController],
+      controllers: [
+        OrgController,
+        ApiHealthController,
+        tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix)),
+      ],
       providers: [OrgService, ReadyTenantCache, TenantStatusFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }

@@ -1,25 +1,23 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { TENANT_EVENT, TenantStatusEvent } from '@app/tenancy';
+import { TenantStatusEvent } from '@app/tenancy';
 import { TenantStatusFeed } from './tenant-status.feed';
 
-/** Receives the workers' broadcasts over the Redis transport. */
-@Controller()
-export class TenantEventsController {
-  constructor(private readonly feed: TenantStatusFeed) {}
+/**
+ * The controller that receives the workers' broadcasts on `channel` over the Redis transport.
+ * @EventPattern takes its channel at decoration time, and one process may run apps with
+ * different prefixes (the tests do), so each app gets a class of its own instead of sharing
+ * one class's metadata.
+ */
+export function tenantEventsControllerFor(channel: string): Type {
+  @Controller()
+  class TenantEventsController {
+    constructor(private readonly feed: TenantStatusFeed) {}
 
-  @EventPattern(TENANT_EVENT.provisioning)
-  onProvisioning(@Payload() event: TenantStatusEvent): void {
-    this.feed.push(event);
+    @EventPattern(channel)
+    onStatus(@Payload() event: TenantStatusEvent): void {
+      this.feed.push(event);
+    }
   }
-
-  @EventPattern(TENANT_EVENT.ready)
-  onReady(@Payload() event: TenantStatusEvent): void {
-    this.feed.push(event);
-  }
-
-  @EventPattern(TENANT_EVENT.failed)
-  onFailed(@Payload() event: TenantStatusEvent): void {
-    this.feed.push(event);
-  }
+  return TenantEventsController;
 }

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import type { Tenant } from '../registry/tenant';
-import { TENANT_EVENT, TENANT_EVENTS_CLIENT, TenantStatusEvent } from './tenant-events';
+import { TENANT_EVENTS_CLIENT, TenantStatusEvent, tenantStatusChannel } from './tenant-events';
 
 const PUBLISH_TIMEOUT_MS = 1000;
 
@@ -10,8 +12,14 @@ const PUBLISH_TIMEOUT_MS = 1000;
 @Injectable()
 export class TenantEventsPublisher {
   private readonly logger = new Logger(TenantEventsPublisher.name);
+  private readonly channel: string;
 
-  constructor(@Inject(TENANT_EVENTS_CLIENT) private readonly client: ClientProxy) {}
+  constructor(
+    @Inject(TENANT_EVENTS_CLIENT) private readonly client: ClientProxy,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.channel = tenantStatusChannel(config.queuePrefix);
+  }
 
   async publish(tenant: Tenant): Promise<void> {
     if (tenant.status === 'pending') return;
@@ -24,11 +32,11 @@ export class TenantEventsPublisher {
       at: new Date().toISOString(),
     };
     try {
-      await firstValueFrom(this.client.emit(TENANT_EVENT[tenant.status], event).pipe(timeout(PUBLISH_TIMEOUT_MS)), {
+      await firstValueFrom(this.client.emit(this.channel, event).pipe(timeout(PUBLISH_TIMEOUT_MS)), {
         defaultValue: undefined,
       });
     } catch (error) {
-      this.logger.warn({ tenantId: tenant.id, err: error }, `could not publish ${TENANT_EVENT[tenant.status]}`);
+      this.logger.warn({ tenantId: tenant.id, err: error }, `could not publish ${tenant.status} on ${this.channel}`);
     }
   }
 }

@@ -1,11 +1,12 @@
 import type { ProvisioningStep, TenantStatus } from '../registry/tenant';
 
-/** Event patterns on the Redis transport; broadcast only, never relied on for correctness. */
-export const TENANT_EVENT = {
-  provisioning: 'tenant.provisioning',
-  ready: 'tenant.ready',
-  failed: 'tenant.failed',
-} as const;
+/**
+ * The Redis channel carrying every tenant status change: broadcast only, never relied on for
+ * correctness. It carries QUEUE_PREFIX so deployments sharing a Redis do not hear each other.
+ */
+export function tenantStatusChannel(queuePrefix: string): string {
+  return `${queuePrefix}:tenant.status`;
+}
 
 export const TENANT_EVENTS_CLIENT = Symbol('TENANT_EVENTS_CLIENT');
 
