@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { quoteIdentifier } from '../postgres/quote-identifier';
-import { slugForTenantName, TenantNameRejectedError, tenantDatabaseName } from './tenant-naming';
+import { MAX_SLUG_LENGTH, slugForTenantName, TenantNameRejectedError, tenantDatabaseName } from './tenant-naming';
 
 const SAFE_DATABASE_NAME = /^[a-z0-9_]{1,63}$/;
 const hostileCharacters = fc.constantFrom('"', "'", ';', '\\', '\u0000', '--', '/*', '$$', ' ', '🚀', 'é', 'ß', '東', 'Ω');
@@ -11,7 +11,7 @@ const anyName = fc.oneof(
 );
 
 describe('tenant naming, for any input', () => {
-  it('either rejects the name or yields a safe database name of at most 63 bytes', () => {
+  it('either rejects the name or yields a slug that fits its column and a safe database name of at most 63 bytes', () => {
     fc.assert(
       fc.property(anyName, fc.constantFrom('tenant_', 't_', 'acme_tenants_'), (name, prefix) => {
         let slug: string;
@@ -21,6 +21,7 @@ describe('tenant naming, for any input', () => {
           expect(error).toBeInstanceOf(TenantNameRejectedError);
           return;
         }
+        expect(slug.length).toBeLessThanOrEqual(MAX_SLUG_LENGTH);
         const dbName = tenantDatabaseName(prefix, slug);
         expect(dbName).toMatch(SAFE_DATABASE_NAME);
         expect(dbName.startsWith(prefix)).toBe(true);
