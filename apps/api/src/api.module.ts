@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig, TenancyModule, TenantDatabasesModule, tenantStatusChannel } from '@app/tenancy';
+import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
@@ -31,7 +32,13 @@ export class ApiModule {
         ApiHealthController,
         tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix)),
       ],
-      providers: [OrgService, ReadyTenantCache, TenantStatusFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      providers: [
+        OrgService,
+        ReadyTenantCache,
+        TenantStatusFeed,
+        EventStreamLimiter,
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
     };
   }
 }

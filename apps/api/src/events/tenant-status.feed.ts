@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { isSettled, Tenant, TenantRepository, TenantStatusEvent } from '@app/tenancy';
 import {
   concat,
+  defer,
   distinctUntilChanged,
   filter,
+  finalize,
   from,
   map,
   merge,
   Observable,
   of,
+  share,
   Subject,
   switchMap,
   takeWhile,
@@ -23,6 +26,8 @@ const FALLBACK_POLL_MS = 1000;
 @Injectable()
 export class TenantStatusFeed {
   private readonly events = new Subject<TenantStatusEvent>();
+  /** One master read per poll or event for each watched tenant, however many streams watch it. */
+  private readonly reads = new Map<string, Observable<Tenant>>();
 
   constructor(private readonly tenants: TenantRepository) {}
 
@@ -32,14 +37,24 @@ export class TenantStatusFeed {
 
   /** `current` first, then each change, completing after `ready` or `failed`. */
   watch(current: Tenant): Observable<TenantStatusView> {
-    const changed = this.events.pipe(filter((event) => event.tenantId === current.id));
-    const reread = merge(timer(FALLBACK_POLL_MS, FALLBACK_POLL_MS), changed).pipe(
-      switchMap(() => from(this.tenants.getById(current.id))),
-    );
-    return concat(of(current), reread).pipe(
+    return concat(of(current), defer(() => this.readsOf(current.id))).pipe(
       distinctUntilChanged((a, b) => a.updatedAt.getTime() === b.updatedAt.getTime() && a.status === b.status),
       takeWhile((tenant) => !isSettled(tenant.status), true),
       map(tenantStatusView),
     );
+  }
+
+  /** Looked up when a stream subscribes, so it never joins reads that already ended. */
+  private readsOf(id: string): Observable<Tenant> {
+    const existing = this.reads.get(id);
+    if (existing) return existing;
+    const changed = this.events.pipe(filter((event) => event.tenantId === id));
+    const reads = merge(timer(FALLBACK_POLL_MS, FALLBACK_POLL_MS), changed).pipe(
+      switchMap(() => from(this.tenants.getById(id))),
+      finalize(() => this.reads.delete(id)),
+      share(),
+    );
+    this.reads.set(id, reads);
+    return reads;
   }
 }

@@ -20,6 +20,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { RotateTenantCredentials, TenantRepository } from '@app/tenancy';
 import { map, Observable } from 'rxjs';
+import { EventStreamLimiter } from '../events/event-stream.limiter';
 import { TenantStatusFeed } from '../events/tenant-status.feed';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
 import { JsonBodyGuard } from '../http/json-body.guard';
@@ -42,6 +43,7 @@ export class OrgController {
     private readonly feed: TenantStatusFeed,
     private readonly rotateCredentials: RotateTenantCredentials,
     private readonly reads: ReadyTenantCache,
+    private readonly streams: EventStreamLimiter,
   ) {}
 
   /** Records the tenant and queues its provisioning; poll statusUrl or stream events until ready. */
@@ -91,10 +93,14 @@ export class OrgController {
     return { id, ...credentials, rotatedAt: new Date() };
   }
 
-  /** Server-Sent Events: one `status` event per change, ending after `ready` or `failed`. */
+  /**
+   * Server-Sent Events: one `status` event per change, ending after `ready` or `failed` (or after
+   * SSE_MAX_SECONDS), with `heartbeat` events in between.
+   */
   @Sse(':id/events')
   async events(@Param('id', TenantId) id: string): Promise<Observable<MessageEvent>> {
-    return this.feed.watch(await this.tenants.getById(id)).pipe(map((view) => ({ type: 'status', data: view })));
+    const statuses = this.feed.watch(await this.tenants.getById(id));
+    return this.streams.open(statuses.pipe(map((view) => ({ type: 'status', data: view }))));
   }
 }
 
