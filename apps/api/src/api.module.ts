@@ -10,6 +10,9 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { OrgController } from './org/org.controller';
 import { OrgService } from './org/org.service';
 import { ReadyTenantCache } from './org/ready-tenant.cache';
+import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
+import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
+import { RateLimitStorage } from './rate-limit/rate-limit.storage';
 
 @Module({})
 export class ApiModule {
@@ -20,10 +23,12 @@ export class ApiModule {
         TenancyModule.forRoot({ config, service: 'api' }),
         TenantDatabasesModule,
         ThrottlerModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: ({ createRateLimit }: AppConfig) => ({
+          imports: [RateLimitStorageModule],
+          inject: [APP_CONFIG, RateLimitStorage],
+          useFactory: ({ createRateLimit }: AppConfig, storage: RateLimitStorage) => ({
             throttlers: [{ name: 'create', ttl: 60_000, limit: createRateLimit }],
             skipIf: () => createRateLimit === 0,
+            storage,
           }),
         }),
       ],
@@ -37,6 +42,7 @@ export class ApiModule {
         ReadyTenantCache,
         TenantStatusFeed,
         EventStreamLimiter,
+        AuthFailureLimiter,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };
