@@ -4,12 +4,20 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 
+const EVENTS_RECONNECT_MS = 1000;
+
 /** The HTTP api, also subscribed to the workers' tenant events (a hybrid application). */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(ApiModule.forRoot(config), config);
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.REDIS,
-    options: redisOptionsFromUrl(config.redisUrl),
+    // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
+    // the api deaf to events for good (its streams would still poll, a second late).
+    options: {
+      ...redisOptionsFromUrl(config.redisUrl),
+      retryAttempts: Number.MAX_SAFE_INTEGER,
+      retryDelay: EVENTS_RECONNECT_MS,
+    },
   });
   await app.startAllMicroservices();
   if (!config.adminApiKey) {

@@ -13,12 +13,16 @@ import { RateLimitStorage } from './rate-limit.storage';
     {
       provide: ThrottlerStorageRedisService,
       inject: [APP_CONFIG],
-      useFactory: ({ redisUrl, queuePrefix }: AppConfig) =>
-        new ThrottlerStorageRedisService({
+      useFactory: ({ redisUrl, queuePrefix }: AppConfig) => {
+        const storage = new ThrottlerStorageRedisService({
           ...redisOptionsFromUrl(redisUrl),
           keyPrefix: `${queuePrefix}:rate-limit:`,
           maxRetriesPerRequest: 1,
-        }),
+        });
+        // RateLimitStorage logs a failed count; unheard, ioredis would also print every reconnect error.
+        storage.redis.on('error', () => undefined);
+        return storage;
+      },
     },
     RateLimitStorage,
   ],
