@@ -33,8 +33,9 @@ describe('tenant status events', () => {
 
     const created = await createOrg(ourApi.url, 'Broadcast Inc');
     await waitForStatus(ourApi.url, created.id, ['ready']);
-    await waitFor('our api to hear that the tenant is ready', async () =>
-      heardByUs.mock.calls.some(([event]) => event.tenantId === created.id && event.status === 'ready') || undefined,
+    await waitFor(
+      'our api to hear that the tenant is ready',
+      async () => heardByUs.mock.calls.some(([event]) => event.tenantId === created.id && event.status === 'ready') || undefined,
     );
     expect(heardByThem).not.toHaveBeenCalled();
   });

@@ -32,11 +32,7 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [
-        OrgController,
-        ApiHealthController,
-        tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix)),
-      ],
+      controllers: [OrgController, ApiHealthController, tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix))],
       providers: [
         OrgService,
         ReadyTenantCache,

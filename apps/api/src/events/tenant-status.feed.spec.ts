@@ -9,8 +9,7 @@ describe('TenantStatusFeed', () => {
   let feed: TenantStatusFeed;
   let subscriptions: Subscription[];
 
-  const tenant = (id: string, status: Tenant['status'], updatedAt = 0) =>
-    ({ id, status, updatedAt: new Date(updatedAt) }) as Tenant;
+  const tenant = (id: string, status: Tenant['status'], updatedAt = 0) => ({ id, status, updatedAt: new Date(updatedAt) }) as Tenant;
   const watch = (id: string, seen: TenantStatusView[] = []) => {
     subscriptions.push(feed.watch(rows.get(id)!).subscribe((view) => seen.push(view)));
     return seen;

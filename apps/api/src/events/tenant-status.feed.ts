@@ -37,7 +37,10 @@ export class TenantStatusFeed {
 
   /** `current` first, then each change, completing after `ready` or `failed`. */
   watch(current: Tenant): Observable<TenantStatusView> {
-    return concat(of(current), defer(() => this.readsOf(current.id))).pipe(
+    return concat(
+      of(current),
+      defer(() => this.readsOf(current.id)),
+    ).pipe(
       distinctUntilChanged((a, b) => a.updatedAt.getTime() === b.updatedAt.getTime() && a.status === b.status),
       takeWhile((tenant) => !isSettled(tenant.status), true),
       map(tenantStatusView),
