@@ -1,7 +1,6 @@
 import type { Tenant, TenantRepository, TenantStatusEvent } from '@app/tenancy';
 import { Subscription } from 'rxjs';
 import { TenantStatusFeed } from './tenant-status.feed';
-import type { TenantStatusView } from '../org/tenant.views';
 
 describe('TenantStatusFeed', () => {
   let rows: Map<string, Tenant>;
@@ -10,7 +9,7 @@ describe('TenantStatusFeed', () => {
   let subscriptions: Subscription[];
 
   const tenant = (id: string, status: Tenant['status'], updatedAt = 0) => ({ id, status, updatedAt: new Date(updatedAt) }) as Tenant;
-  const watch = (id: string, seen: TenantStatusView[] = []) => {
+  const watch = (id: string, seen: Tenant[] = []) => {
     subscriptions.push(feed.watch(rows.get(id)!).subscribe((view) => seen.push(view)));
     return seen;
   };

@@ -7,7 +7,6 @@ import {
   filter,
   finalize,
   from,
-  map,
   merge,
   Observable,
   of,
@@ -17,7 +16,6 @@ import {
   takeWhile,
   timer,
 } from 'rxjs';
-import { tenantStatusView, TenantStatusView } from '../org/tenant.views';
 
 /** Polling keeps the stream right when an event is lost; events make it fast. */
 const FALLBACK_POLL_MS = 1000;
@@ -36,14 +34,13 @@ export class TenantStatusFeed {
   }
 
   /** `current` first, then each change, completing after `ready` or `failed`. */
-  watch(current: Tenant): Observable<TenantStatusView> {
+  watch(current: Tenant): Observable<Tenant> {
     return concat(
       of(current),
       defer(() => this.readsOf(current.id)),
     ).pipe(
       distinctUntilChanged((a, b) => a.updatedAt.getTime() === b.updatedAt.getTime() && a.status === b.status),
       takeWhile((tenant) => !isSettled(tenant.status), true),
-      map(tenantStatusView),
     );
   }
 

@@ -99,8 +99,8 @@ export class OrgController {
    */
   @Sse(':id/events')
   async events(@Param('id', TenantId) id: string): Promise<Observable<MessageEvent>> {
-    const statuses = this.feed.watch(await this.tenants.getById(id));
-    return this.streams.open(statuses.pipe(map((view) => ({ type: 'status', data: view }))));
+    const changes = this.feed.watch(await this.tenants.getById(id));
+    return this.streams.open(changes.pipe(map((tenant) => ({ type: 'status', data: tenantStatusView(tenant) }))));
   }
 }
 
