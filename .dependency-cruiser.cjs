@@ -17,10 +17,10 @@
 const TENANCY_LAYERS = [
   ['postgres', 'errors'], // PostgreSQL helpers (URLs, quoting, one-off clients, migration source); the error family
   ['config'], // the typed configuration (validates URLs with postgres/)
-  ['naming', 'redis', 'secrets'], // leaf utilities
+  ['naming', 'redis', 'secrets', 'tenant-server'], // leaf utilities; tenant-server: the server tenant databases live on
   ['master'], // the master database: connection, migrations, advisory locks
   ['registry'], // the tenants table
-  ['events'], // tenant status broadcast
+  ['events', 'credentials'], // tenant status broadcast; tenant role logins and their rotation
   ['tenant-databases'], // creating, handing over and migrating tenant databases; template and warm pool
   ['provisioning'], // the queue and the use cases its jobs run
   ['registration'], // registering and retrying tenants: the use cases that enqueue provisioning
