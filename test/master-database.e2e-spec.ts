@@ -1,10 +1,7 @@
 import { databaseOf } from '@app/tenancy';
 import { Client } from 'pg';
-import {
-  MASTER_MIGRATIONS_LOCK_KEY,
-  MasterMigrationLockTimeoutError,
-  openMasterDatabase,
-} from '../libs/tenancy/src/master/master-database';
+import { MasterMigrationLockTimeoutError, openMasterDatabase } from '../libs/tenancy/src/master/master-database';
+import { LOCK_KEYS } from '../libs/tenancy/src/master/lock-keys';
 import { TestStack } from './support/test-stack';
 
 describe('the master database', () => {
@@ -27,7 +24,7 @@ describe('the master database', () => {
     const holder = new Client({ connectionString: stack.config.masterDatabaseUrl, application_name: 'lock-squatter' });
     await holder.connect();
     try {
-      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [MASTER_MIGRATIONS_LOCK_KEY]);
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [LOCK_KEYS.masterMigrations]);
       const started = Date.now();
       const opening = openMasterDatabase(stack.config);
       await expect(opening).rejects.toThrow(MasterMigrationLockTimeoutError);

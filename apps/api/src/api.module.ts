@@ -1,27 +1,51 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { APP_CONFIG, AppConfig, TenancyModule, TenantDatabasesModule, tenantStatusChannel } from '@app/tenancy';
+import {
+  APP_CONFIG,
+  AppConfig,
+  DependencyHealthIndicator,
+  LoggingModule,
+  MasterDatabaseModule,
+  ProvisioningQueueModule,
+  RegisterTenant,
+  RetryTenant,
+  RotateTenantCredentials,
+  TenancyConfigModule,
+  TenantEnqueuer,
+  TenantRepository,
+  TenantRoleLogin,
+  TenantSecretCipher,
+  tenantStatusChannel,
+} from '@app/tenancy';
 import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { OrgController } from './org/org.controller';
-import { OrgService } from './org/org.service';
-import { ReadyTenantCache } from './org/ready-tenant.cache';
+import { TenantReads } from './org/tenant-reads';
 import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
 import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitStorage } from './rate-limit/rate-limit.storage';
 
+/**
+ * What the api process runs: the registry, the producer side of the queue and the use cases
+ * behind its routes. It never holds the provisioner's connection: rotating a tenant's password
+ * logs in as the tenant's own role.
+ */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        TenancyModule.forRoot({ config, service: 'api' }),
-        TenantDatabasesModule,
+        TenancyConfigModule.forRoot(config),
+        LoggingModule.forService('api'),
+        MasterDatabaseModule,
+        ProvisioningQueueModule.forProducers(),
+        TerminusModule,
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStorageModule],
           inject: [APP_CONFIG, RateLimitStorage],
@@ -34,8 +58,15 @@ export class ApiModule {
       ],
       controllers: [OrgController, ApiHealthController, tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix))],
       providers: [
-        OrgService,
-        ReadyTenantCache,
+        TenantRepository,
+        TenantSecretCipher,
+        TenantRoleLogin,
+        TenantEnqueuer,
+        RegisterTenant,
+        RetryTenant,
+        RotateTenantCredentials,
+        DependencyHealthIndicator,
+        TenantReads,
         TenantStatusFeed,
         EventStreamLimiter,
         AuthFailureLimiter,

@@ -1,4 +1,4 @@
-import { configFromEnvironment } from '@app/tenancy';
+import { configFromEnvironment, startupFailureMessage } from '@app/tenancy';
 import { createApiApp } from './api.app';
 
 async function bootstrap(): Promise<void> {
@@ -7,4 +7,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.apiPort, '0.0.0.0');
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(startupFailureMessage(error));
+  process.exit(1);
+});

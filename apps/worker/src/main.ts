@@ -1,4 +1,4 @@
-import { configFromEnvironment } from '@app/tenancy';
+import { configFromEnvironment, startupFailureMessage } from '@app/tenancy';
 import { createWorkerApp } from './worker.app';
 
 async function bootstrap(): Promise<void> {
@@ -7,4 +7,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.workerHealthPort, '0.0.0.0');
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(startupFailureMessage(error));
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { configFromEnvironment, MigrateTenants } from '@app/tenancy';
+import { configFromEnvironment, MigrateTenants, startupFailureMessage } from '@app/tenancy';
 import { Logger } from 'nestjs-pino';
 import { MigrateTenantsModule } from './migrate-tenants.module';
 
@@ -15,4 +15,7 @@ async function main(): Promise<void> {
   process.exitCode = report.failed.length || report.busy.length ? 1 : 0;
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(startupFailureMessage(error));
+  process.exit(1);
+});

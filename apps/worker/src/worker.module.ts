@@ -1,19 +1,64 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ProvisioningModule, TenancyModule } from '@app/tenancy';
+import { TerminusModule } from '@nestjs/terminus';
+import {
+  AppConfig,
+  DependencyHealthIndicator,
+  LoggingModule,
+  MasterDatabaseModule,
+  ProvisioningQueueModule,
+  ProvisionTenant,
+  ResealLegacyPasswords,
+  TenancyConfigModule,
+  TenantDatabaseAdmin,
+  TenantDatabaseProvisioner,
+  TenantEventsModule,
+  TenantRepository,
+  TenantSchemaMigrator,
+  TenantSecretCipher,
+  TenantServerModule,
+  TenantTemplate,
+  WarmPool,
+  WarmSpareRepository,
+} from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
 import { WorkerStartupChecks } from './startup/worker-startup-checks';
 import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
 
+/** What a worker process runs: provisioning, with the provisioner's connection to the tenant server. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [TenancyModule.forRoot({ config, service: 'worker' }), ProvisioningModule],
+      imports: [
+        TenancyConfigModule.forRoot(config),
+        LoggingModule.forService('worker'),
+        MasterDatabaseModule,
+        ProvisioningQueueModule.forWorkers(),
+        TenantEventsModule,
+        TenantServerModule,
+        TerminusModule,
+      ],
       controllers: [WorkerHealthController],
-      providers: [ProvisionTenantProcessor, UnsettledTenantsReconciler, WarmPoolRefiller, WorkerStartupChecks],
+      providers: [
+        TenantRepository,
+        TenantSecretCipher,
+        TenantDatabaseAdmin,
+        TenantSchemaMigrator,
+        TenantTemplate,
+        WarmSpareRepository,
+        WarmPool,
+        TenantDatabaseProvisioner,
+        ProvisionTenant,
+        ResealLegacyPasswords,
+        DependencyHealthIndicator,
+        ProvisionTenantProcessor,
+        UnsettledTenantsReconciler,
+        WarmPoolRefiller,
+        WorkerStartupChecks,
+      ],
     };
   }
 }

@@ -15,4 +15,10 @@ export class ApiHealthController {
   check() {
     return this.health.check([() => this.dependencies.masterDatabase(), () => this.dependencies.redis()]);
   }
+
+  /** Liveness: the process answers; nothing external is asked. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
 }

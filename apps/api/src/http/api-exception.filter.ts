@@ -1,25 +1,11 @@
-import {
-  ArgumentsHost,
-  BadRequestException,
-  Catch,
-  ConflictException,
-  HttpException,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import {
-  isConnectionError,
-  TenantBusyError,
-  TenantNameRejectedError,
-  TenantNotFoundError,
-  TenantNotReadyError,
-  TenantSlugTakenError,
-} from '@app/tenancy';
+import { isConnectionError, TenantError, TenantErrorCode } from '@app/tenancy';
+import { statusUrlOf } from '../org/tenant.views';
 
 /**
- * Turns the tenancy library's errors into the answers the API promises, and an unreachable
- * master database into a clear 503. Anything else is Nest's default handling.
+ * The one place where the tenancy library's errors become HTTP answers, and an unreachable
+ * master database a clear 503. Anything else is Nest's default handling.
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
@@ -29,20 +15,45 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
 }
 
 function toHttpException(error: unknown): HttpException | undefined {
-  if (error instanceof TenantSlugTakenError) {
-    return new ConflictException({
-      statusCode: 409,
-      error: 'Conflict',
-      message: error.message,
-      existingTenantId: error.existingTenantId,
-    });
+  if (error instanceof TenantError) {
+    const statusCode = httpStatusOf(error.code);
+    const body: Record<string, unknown> = { statusCode, error: errorName(statusCode), message: error.message, ...error.details };
+    if (error.code === 'queue_unavailable' && error.details.tenantId) body.statusUrl = statusUrlOf(error.details.tenantId);
+    return new HttpException(body, statusCode);
   }
-  if (error instanceof TenantNotFoundError) return new NotFoundException(error.message);
-  if (error instanceof TenantNameRejectedError) return new BadRequestException(error.message);
-  if (error instanceof TenantNotReadyError) return new ConflictException(error.message);
-  if (error instanceof TenantBusyError) return new ConflictException(`${error.message}; try again shortly`);
   if (isConnectionError(error)) {
     return new ServiceUnavailableException('the master database is unavailable; try again shortly (see GET /health)');
   }
   return undefined;
+}
+
+function httpStatusOf(code: TenantErrorCode): HttpStatus {
+  switch (code) {
+    case 'name_rejected':
+      return HttpStatus.BAD_REQUEST;
+    case 'tenant_not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'slug_taken':
+    case 'not_failed':
+    case 'not_ready':
+    case 'busy':
+    case 'credentials_rejected':
+    case 'foreign_database_object':
+      return HttpStatus.CONFLICT;
+    case 'idempotency_key_reused':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case 'queue_unavailable':
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+/** The reason phrase Nest's own exceptions put in `error`, e.g. "Not Found". */
+function errorName(status: HttpStatus): string {
+  return HttpStatus[status]!.toLowerCase().split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
+}
+
+function assertUnreachable(code: never): never {
+  throw new Error(`unmapped tenant error code ${String(code)}`);
 }

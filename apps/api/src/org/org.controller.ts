@@ -18,7 +18,7 @@ import {
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { RotateTenantCredentials, TenantRepository } from '@app/tenancy';
+import { QueuedTenant, RegisterTenant, RetryTenant, RotateTenantCredentials } from '@app/tenancy';
 import { map, Observable } from 'rxjs';
 import { EventStreamLimiter } from '../events/event-stream.limiter';
 import { TenantStatusFeed } from '../events/tenant-status.feed';
@@ -26,8 +26,7 @@ import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
 import { JsonBodyGuard } from '../http/json-body.guard';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
-import { OrgService, QueuedTenant } from './org.service';
-import { ReadyTenantCache } from './ready-tenant.cache';
+import { TenantReads } from './tenant-reads';
 import { TENANT_STATUS_RESPONSE } from './tenant-status.schema';
 import { statusUrlOf, tenantStatusView, tenantView } from './tenant.views';
 
@@ -38,11 +37,11 @@ const IdempotencyKey = new ZodValidationPipe(idempotencyKey);
 @UseGuards(AdminApiKeyGuard)
 export class OrgController {
   constructor(
-    private readonly orgs: OrgService,
-    private readonly tenants: TenantRepository,
-    private readonly feed: TenantStatusFeed,
+    private readonly registerTenant: RegisterTenant,
+    private readonly retryTenant: RetryTenant,
     private readonly rotateCredentials: RotateTenantCredentials,
-    private readonly reads: ReadyTenantCache,
+    private readonly reads: TenantReads,
+    private readonly feed: TenantStatusFeed,
     private readonly streams: EventStreamLimiter,
   ) {}
 
@@ -55,14 +54,14 @@ export class OrgController {
     @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const queued = await this.orgs.register(body.name, IdempotencyKey.transform(rawKey));
+    const queued = await this.registerTenant.execute({ name: body.name, idempotencyKey: IdempotencyKey.transform(rawKey) });
     if (queued.replayed) void reply.header('Idempotent-Replayed', 'true');
     return accepted(queued);
   }
 
   @Get()
   async list(@Query(new ZodValidationPipe(listOrgsQuery)) query: ListOrgsQuery) {
-    const page = await this.tenants.list(query);
+    const page = await this.reads.list(query);
     return { items: page.tenants.map(tenantView), nextCursor: page.nextCursor };
   }
 
@@ -80,7 +79,7 @@ export class OrgController {
   @Post(':id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
   async retry(@Param('id', TenantId) id: string) {
-    return accepted(await this.orgs.retry(id));
+    return accepted(await this.retryTenant.execute(id));
   }
 
   /** A new password for the tenant's database role, shown this once; the old one stops working. */
@@ -99,7 +98,7 @@ export class OrgController {
    */
   @Sse(':id/events')
   async events(@Param('id', TenantId) id: string): Promise<Observable<MessageEvent>> {
-    const changes = this.feed.watch(await this.tenants.getById(id));
+    const changes = this.feed.watch(await this.reads.current(id));
     return this.streams.open(changes.pipe(map((tenant) => ({ type: 'status', data: tenantStatusView(tenant) }))));
   }
 }

@@ -29,4 +29,10 @@ export class WorkerHealthController {
       () => this.dependencies.probe('warm_pool', () => this.pool.level()),
     ]);
   }
+
+  /** Liveness: the process answers; nothing external is asked. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
 }

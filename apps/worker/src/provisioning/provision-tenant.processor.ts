@@ -6,9 +6,8 @@ import {
   PROVISIONING_QUEUE,
   ProvisionTenant,
   ProvisionTenantJob,
-  ForeignDatabaseObjectError,
   isConnectionError,
-  TenantBusyError,
+  isTenantError,
 } from '@app/tenancy';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
@@ -56,7 +55,7 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
         if (waitMs === undefined) {
           jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
           // The tenant is already `failed`; BullMQ must not spend the remaining attempts on it.
-          if (error instanceof ForeignDatabaseObjectError) throw new UnrecoverableError(error.message);
+          if (isTenantError(error, 'foreign_database_object')) throw new UnrecoverableError(error.message);
           throw error;
         }
         jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
@@ -72,7 +71,7 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
    * are back however long that takes.
    */
   private waitWithoutSpendingAttempt(job: Job, error: unknown): number | undefined {
-    if (error instanceof TenantBusyError) return BUSY_TENANT_RETRY_MS;
+    if (isTenantError(error, 'busy')) return BUSY_TENANT_RETRY_MS;
     if (!isConnectionError(error)) return undefined;
     const postponements = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
     return Math.min(Math.max(this.config.provisionBackoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);

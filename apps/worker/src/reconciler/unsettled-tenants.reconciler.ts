@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AdvisoryLock, APP_CONFIG, AppConfig, ProvisioningQueue, TenantRepository } from '@app/tenancy';
+import { AdvisoryLock, APP_CONFIG, LOCK_KEYS, AppConfig, ProvisioningQueue, TenantRepository } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
 import { PeriodicTask } from '../scheduling/periodic-task';
 
-const RECONCILER_LOCK = 'tenancy:reconciler';
 /** Leaves the api the moment between writing a tenant and enqueueing it. */
 const UNTOUCHED_GRACE_MS = 5_000;
 
@@ -39,7 +38,7 @@ export class UnsettledTenantsReconciler implements OnApplicationBootstrap, Befor
 
   /** Returns how many tenants were checked, or undefined when another worker holds the lock. */
   async reconcile(): Promise<number | undefined> {
-    const run = await this.lock.tryRunExclusive(RECONCILER_LOCK, async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.reconciler, async () => {
       const unsettled = await this.tenants.findUnsettled(UNTOUCHED_GRACE_MS);
       for (const tenantId of unsettled) await this.queue.enqueue(tenantId);
       if (unsettled.length) this.logger.info({ count: unsettled.length }, 'made sure unsettled tenants are queued');

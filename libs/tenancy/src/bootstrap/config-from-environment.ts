@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { AppConfig, InvalidConfigError, loadConfig } from '../config/app-config';
 
-/** Reads `.env` when present, then validates; on bad settings prints them all and exits. */
+/** Reads `.env` when present, then validates; bad settings throw InvalidConfigError naming them all. */
 export function configFromEnvironment(): AppConfig {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof InvalidConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  return loadConfig(process.env);
+}
+
+/** What a process that could not start prints: the list of bad settings as it is, else the stack. */
+export function startupFailureMessage(error: unknown): string {
+  if (error instanceof InvalidConfigError) return `${error.message}\n`;
+  return `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
 }

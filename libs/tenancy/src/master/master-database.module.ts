@@ -1,20 +1,18 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Knex } from 'knex';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { TenantRepository } from '../registry/tenant.repository';
 import { AdvisoryLock } from './advisory-lock';
 import { openMasterDatabase } from './master-database';
 import { MASTER_KNEX } from './master-database.tokens';
 
-@Global()
+/** The master database (created and migrated when it opens) and the advisory locks taken in it. */
 @Module({
   providers: [
     { provide: MASTER_KNEX, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openMasterDatabase(config) },
-    TenantRepository,
     AdvisoryLock,
   ],
-  exports: [MASTER_KNEX, TenantRepository, AdvisoryLock],
+  exports: [MASTER_KNEX, AdvisoryLock],
 })
 export class MasterDatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}

@@ -6,10 +6,10 @@ import { createDatabaseIfMissing } from '../postgres/create-database';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
+import { LOCK_KEYS } from './lock-keys';
 import { withClient } from '../postgres/with-client';
 
 export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/master');
-export const MASTER_MIGRATIONS_LOCK_KEY = 'tenancy:master-migrations';
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Creates the master database when it is missing and brings its schema up to date. */
@@ -46,7 +46,7 @@ async function migrateMaster(master: Knex, lockTimeoutMs: number): Promise<void>
   await master.transaction(async (trx) => {
     await trx.raw(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
     try {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [MASTER_MIGRATIONS_LOCK_KEY]);
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [LOCK_KEYS.masterMigrations]);
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
       throw new MasterMigrationLockTimeoutError(lockTimeoutMs, await lockHolders(master));

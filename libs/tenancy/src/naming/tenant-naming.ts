@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { TenantError } from '../errors/tenant-error';
 
 export const MAX_TENANT_NAME_LENGTH = 100;
 /** The registry's slug column; a name may grow when folded ("ﬃ" becomes "ffi"). */
@@ -6,13 +7,6 @@ export const MAX_SLUG_LENGTH = 100;
 /** PostgreSQL truncates identifiers beyond NAMEDATALEN - 1 bytes. */
 export const MAX_DATABASE_NAME_BYTES = 63;
 const HASH_SUFFIX_LENGTH = 8;
-
-export class TenantNameRejectedError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'TenantNameRejectedError';
-  }
-}
 
 /**
  * Lower case, accents folded to their base letter, every run of characters outside [a-z0-9]
@@ -29,19 +23,19 @@ export function slugify(name: string): string {
 
 /** Checks a tenant's display name and returns its slug. */
 export function slugForTenantName(name: string): string {
-  if (name.trim() === '') throw new TenantNameRejectedError('name must not be empty or only whitespace');
+  if (name.trim() === '') throw TenantError.nameRejected('name must not be empty or only whitespace');
   if (name.length > MAX_TENANT_NAME_LENGTH) {
-    throw new TenantNameRejectedError(`name must be at most ${MAX_TENANT_NAME_LENGTH} characters`);
+    throw TenantError.nameRejected(`name must be at most ${MAX_TENANT_NAME_LENGTH} characters`);
   }
-  if (name.includes('\u0000')) throw new TenantNameRejectedError('name must not contain NUL characters');
+  if (name.includes('\u0000')) throw TenantError.nameRejected('name must not contain NUL characters');
   const slug = slugify(name);
   if (slug === '') {
-    throw new TenantNameRejectedError(
+    throw TenantError.nameRejected(
       'name must contain at least one letter or digit that maps to a-z or 0-9 (the database name is built from them)',
     );
   }
   if (slug.length > MAX_SLUG_LENGTH) {
-    throw new TenantNameRejectedError(
+    throw TenantError.nameRejected(
       `name folds to a ${slug.length}-character slug; at most ${MAX_SLUG_LENGTH} are allowed (characters such as "ﬃ" fold to several letters)`,
     );
   }
@@ -71,6 +65,6 @@ export function opaqueDatabaseName(prefix: string): string {
 /** Refuses a tenant database (and role) name that is already spoken for (the master database, say). */
 export function assertNotReserved(dbName: string, reserved: readonly string[]): void {
   if (reserved.includes(dbName)) {
-    throw new TenantNameRejectedError(`name maps to the database and role "${dbName}", which is reserved; choose another name`);
+    throw TenantError.nameRejected(`name maps to the database and role "${dbName}", which is reserved; choose another name`);
   }
 }

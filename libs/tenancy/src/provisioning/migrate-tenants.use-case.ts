@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { TenantRepository } from '../registry/tenant.repository';
-import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { TenantRoleLogin } from '../credentials/tenant-role-login';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
-import { tenantLockKey } from './tenant-lock-key';
+import { tenantLockKey } from '../master/lock-keys';
 
 export interface TenantMigrationReport {
   migrated: number;
@@ -23,7 +23,7 @@ export class MigrateTenants {
     private readonly tenants: TenantRepository,
     private readonly migrator: TenantSchemaMigrator,
     private readonly lock: AdvisoryLock,
-    private readonly cipher: TenantSecretCipher,
+    private readonly login: TenantRoleLogin,
   ) {}
 
   async execute(): Promise<TenantMigrationReport> {
@@ -34,10 +34,7 @@ export class MigrateTenants {
       for (const tenant of page.tenants) {
         try {
           const run = await this.lock.tryRunExclusive(tenantLockKey(tenant.id), () =>
-            this.migrator.migrateAsTenant(tenant.dbName, {
-              role: tenant.dbRole,
-              password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
-            }),
+            this.migrator.migrateAsTenant(this.login.url(tenant)),
           );
           if (run.acquired) report.migrated += 1;
           else report.busy.push(tenant.id);

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { isTenantError, TenantError } from '../errors/tenant-error';
 import { TenantEventsPublisher } from '../events/tenant-events.publisher';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { isConnectionError } from '../postgres/is-connection-error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
-import { ForeignDatabaseObjectError } from '../tenant-databases/foreign-database-object.error';
 import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
-import { TenantBusyError } from './tenant-busy.error';
-import { tenantLockKey } from './tenant-lock-key';
+import { tenantLockKey } from '../master/lock-keys';
 
 export interface ProvisioningAttempt {
   tenantId: string;
@@ -41,11 +40,11 @@ export class ProvisionTenant {
         await this.provision(tenant);
       } catch (error) {
         // Something the service did not make stands in the way: no later attempt can do better.
-        await this.recordFailure(tenantId, error, final || error instanceof ForeignDatabaseObjectError);
+        await this.recordFailure(tenantId, error, final || isTenantError(error, 'foreign_database_object'));
         throw error;
       }
     });
-    if (!run.acquired) throw new TenantBusyError(tenantId);
+    if (!run.acquired) throw TenantError.busy(tenantId);
   }
 
   private async provision(tenant: Tenant): Promise<void> {

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
+import type { RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { redisOptionsFromUrl } from '../redis/redis-options';
@@ -8,17 +9,20 @@ import { ProvisioningQueue } from './provisioning-queue.service';
 
 const MAX_RECONNECT_DELAY_MS = 2000;
 
-export interface ProvisioningQueueOptions {
-  /**
-   * An HTTP request must not hang while Redis is away: fail a command after one reconnect
-   * attempt. Workers instead wait for Redis (BullMQ requires it for blocking connections).
-   */
-  failFast: boolean;
-}
-
+/** The provisioning queue, connected the way its side needs: producers fail fast, workers wait. */
 @Module({})
 export class ProvisioningQueueModule {
-  static register(options: ProvisioningQueueOptions): DynamicModule {
+  /** An HTTP request must not hang while Redis is away: a command fails after one reconnect attempt. */
+  static forProducers(): DynamicModule {
+    return ProvisioningQueueModule.connected({ maxRetriesPerRequest: 1 });
+  }
+
+  /** Workers wait for Redis however long it is away (BullMQ requires it of blocking connections). */
+  static forWorkers(): DynamicModule {
+    return ProvisioningQueueModule.connected({ maxRetriesPerRequest: null });
+  }
+
+  private static connected(retries: Pick<RedisOptions, 'maxRetriesPerRequest'>): DynamicModule {
     return {
       module: ProvisioningQueueModule,
       imports: [
@@ -28,7 +32,7 @@ export class ProvisioningQueueModule {
             prefix: config.queuePrefix,
             connection: {
               ...redisOptionsFromUrl(config.redisUrl),
-              maxRetriesPerRequest: options.failFast ? 1 : null,
+              ...retries,
               retryStrategy: (times: number) => Math.min(100 * 2 ** times, MAX_RECONNECT_DELAY_MS),
             },
           }),

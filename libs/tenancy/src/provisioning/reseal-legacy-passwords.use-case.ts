@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AdvisoryLock } from '../master/advisory-lock';
+import { LOCK_KEYS } from '../master/lock-keys';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 
 const LEGACY_FORMAT = 'v1';
-const RESEAL_LOCK = 'tenancy:reseal-legacy-passwords';
 
 /**
  * Seals again, bound to their tenant, the role passwords sealed before seals carried their owner.
@@ -21,7 +21,7 @@ export class ResealLegacyPasswords {
   ) {}
 
   async execute(): Promise<number> {
-    const run = await this.lock.tryRunExclusive(RESEAL_LOCK, async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.resealLegacyPasswords, async () => {
       const legacy = await this.tenants.findSealedAs(LEGACY_FORMAT);
       for (const tenant of legacy) {
         await this.tenants.replacePassword(tenant.id, this.cipher.resealLegacy(tenant.dbPasswordEncrypted!, tenant.id));

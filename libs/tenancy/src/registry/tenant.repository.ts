@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
 import { ProvisioningStep, Tenant, TenantStatus } from './tenant';
-import { TenantNotFoundError, TenantSlugTakenError } from './tenant-registry.errors';
+import { TenantError } from '../errors/tenant-error';
 
 interface TenantRow {
   id: string;
@@ -61,7 +61,7 @@ export class TenantRepository {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       const existing = await this.tenants().where({ slug: tenant.slug }).orWhere({ db_name: tenant.dbName }).first();
       if (!existing) throw error;
-      throw new TenantSlugTakenError(tenant.slug, existing.id);
+      throw TenantError.slugTaken(tenant.slug, existing.id);
     }
   }
 
@@ -77,7 +77,7 @@ export class TenantRepository {
 
   async getById(id: string): Promise<Tenant> {
     const tenant = await this.findById(id);
-    if (!tenant) throw new TenantNotFoundError(id);
+    if (!tenant) throw TenantError.notFound(id);
     return tenant;
   }
 
@@ -166,7 +166,7 @@ export class TenantRepository {
       .where({ id })
       .update({ ...changes, updated_at: this.master.fn.now() })
       .returning('*');
-    if (!row) throw new TenantNotFoundError(id);
+    if (!row) throw TenantError.notFound(id);
     return toTenant(row);
   }
 

@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 export class InternalDatabaseNames {
   constructor(private readonly prefix: string) {}
 
+  /** Every internal name starts with this; no tenant database or role does. */
+  get anyInternalPrefix(): string {
+    return `${this.prefix}_`;
+  }
+
   get template(): string {
     return `${this.prefix}_template`;
   }

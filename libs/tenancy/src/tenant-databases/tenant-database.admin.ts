@@ -6,7 +6,7 @@ import { withDatabase } from '../postgres/connection-url';
 import { createDatabase } from '../postgres/create-database';
 import { quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
-import { TENANT_SERVER_POOL } from './tenant-server.tokens';
+import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
 
 /** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
 const INVALID_DATABASE_CONNLIMIT = -2;

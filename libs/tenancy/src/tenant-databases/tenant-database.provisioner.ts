@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { TenantError } from '../errors/tenant-error';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
-import { ForeignDatabaseObjectError } from './foreign-database-object.error';
 import { InternalDatabaseNames } from './internal-database-names';
 import { tenantMark } from './service-marks';
 import { DatabaseFacts, RoleFacts, TenantDatabaseAdmin } from './tenant-database.admin';
@@ -123,11 +123,11 @@ export class TenantDatabaseProvisioner {
 
 function assertMadeFor(spec: TenantDatabaseSpec, mark: string, database: DatabaseFacts, role: RoleFacts | undefined): void {
   if (database.state !== 'missing' && database.mark !== mark) {
-    throw new ForeignDatabaseObjectError('database', spec.dbName, 'exists but was not made by this service for this tenant');
+    throw TenantError.foreignDatabaseObject('database', spec.dbName, 'exists but was not made by this service for this tenant');
   }
   if (!role) return;
-  if (role.mark !== mark) throw new ForeignDatabaseObjectError('role', spec.role, 'exists but was not made by this service for this tenant');
+  if (role.mark !== mark) throw TenantError.foreignDatabaseObject('role', spec.role, 'exists but was not made by this service for this tenant');
   if (role.privileged.length) {
-    throw new ForeignDatabaseObjectError('role', spec.role, `has ${role.privileged.join(', ')}, and such a role is never given a login`);
+    throw TenantError.foreignDatabaseObject('role', spec.role, `has ${role.privileged.join(', ')}, and such a role is never given a login`);
   }
 }

@@ -3,7 +3,7 @@ import { knex, Knex } from 'knex';
 import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { withCredentials, withDatabase } from '../postgres/connection-url';
+import { withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
@@ -19,12 +19,6 @@ export interface MigrationRun {
    * caller holds the tenant's advisory lock, so no other migration can be running.
    */
   freeStaleLock: boolean;
-}
-
-/** A tenant role's own login. */
-export interface TenantLogin {
-  role: string;
-  password: string;
 }
 
 const UNDEFINED_TABLE = '42P01';
@@ -68,10 +62,9 @@ export class TenantSchemaMigrator {
    * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
    * So every statement, the lock freeing and the reads included, runs as the tenant's own role.
    */
-  async migrateAsTenant(dbName: string, login: TenantLogin): Promise<void> {
-    const url = withCredentials(withDatabase(this.config.tenantServerUrl, dbName), login.role, login.password);
-    const pending = await withClient(url, (client) => this.readyToMigrate(client, true));
-    if (pending > 0) await this.applyPending(url);
+  async migrateAsTenant(tenantLoginUrl: string): Promise<void> {
+    const pending = await withClient(tenantLoginUrl, (client) => this.readyToMigrate(client, true));
+    if (pending > 0) await this.applyPending(tenantLoginUrl);
   }
 
   /** Frees a stale lock if asked, and counts the migrations not applied yet. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
+import { LOCK_KEYS } from '../master/lock-keys';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
@@ -50,7 +51,7 @@ export class TenantTemplate {
     if (!this.config.templateEnabled) return undefined;
     const existing = await this.usable();
     if (existing) return existing;
-    const run = await this.lock.tryRunExclusive(`tenancy:template:${this.config.tenantDbPrefix}`, async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.template(this.config.tenantDbPrefix), async () => {
       return (await this.usable()) ?? this.build();
     });
     return run.acquired ? run.value : undefined;

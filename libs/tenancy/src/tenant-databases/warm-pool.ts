@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
+import { LOCK_KEYS } from '../master/lock-keys';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
@@ -83,7 +84,7 @@ export class WarmPool {
     if (!this.enabled) return 0;
     const template = await this.template.ensureBuilt();
     if (!template) return 0;
-    const run = await this.lock.tryRunExclusive(`tenancy:pool:${this.config.tenantDbPrefix}`, async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenantDbPrefix), async () => {
       const current = await this.currentPrefix();
       await this.collectGarbage(current);
       let made = 0;

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { Tenant, TenantRepository } from '@app/tenancy';
+import { Tenant, TenantPage, TenantRepository, TenantStatus } from '@app/tenancy';
 
 /** `ready` is final: only a credentials rotation still touches the row (its updatedAt). */
 const READY_TTL_MS = 1000;
 const MAX_ENTRIES = 10_000;
 
 /**
- * Reads tenants for the status endpoints, answering repeated reads of a `ready` tenant from
- * memory for up to a second. Unsettled tenants are always read from the master database, so a
+ * The api's read side of the registry. Repeated reads of a `ready` tenant are answered from
+ * memory for up to a second; unsettled tenants are always read from the master database, so a
  * poller sees every change at once.
  */
 @Injectable()
-export class ReadyTenantCache {
+export class TenantReads {
   private readonly entries = new Map<string, { tenant: Tenant; expiresAt: number }>();
 
   constructor(private readonly tenants: TenantRepository) {}
@@ -26,6 +26,15 @@ export class ReadyTenantCache {
       this.entries.set(id, { tenant, expiresAt: Date.now() + READY_TTL_MS });
     }
     return tenant;
+  }
+
+  /** Straight from the registry, never from memory. */
+  current(id: string): Promise<Tenant> {
+    return this.tenants.getById(id);
+  }
+
+  list(query: { status?: TenantStatus; limit: number; after?: string }): Promise<TenantPage> {
+    return this.tenants.list(query);
   }
 
   forget(id: string): void {

@@ -1,7 +1,7 @@
 import type { Tenant, TenantRepository } from '@app/tenancy';
-import { ReadyTenantCache } from './ready-tenant.cache';
+import { TenantReads } from './tenant-reads';
 
-describe('ReadyTenantCache', () => {
+describe('TenantReads', () => {
   let status: Tenant['status'];
   let reads: number;
   const repository = {
@@ -19,7 +19,7 @@ describe('ReadyTenantCache', () => {
 
   it('always reads an unsettled tenant from the registry', async () => {
     status = 'provisioning';
-    const cache = new ReadyTenantCache(repository);
+    const cache = new TenantReads(repository);
     await cache.get('a');
     await cache.get('a');
     expect(reads).toBe(2);
@@ -27,7 +27,7 @@ describe('ReadyTenantCache', () => {
 
   it('answers a ready tenant from memory for up to a second', async () => {
     status = 'ready';
-    const cache = new ReadyTenantCache(repository);
+    const cache = new TenantReads(repository);
     await cache.get('a');
     await cache.get('a');
     expect(reads).toBe(1);

@@ -1,0 +1,85 @@
+/**
+ * Every way a tenant operation can be refused. An app maps each code to its own answer (HTTP
+ * status, exit code) in one exhaustive switch, so a code added here without a mapping does not
+ * compile.
+ */
+export type TenantErrorCode =
+  | 'tenant_not_found'
+  | 'name_rejected'
+  | 'slug_taken'
+  | 'idempotency_key_reused'
+  | 'not_failed'
+  | 'not_ready'
+  | 'busy'
+  | 'queue_unavailable'
+  | 'foreign_database_object'
+  | 'credentials_rejected';
+
+/** Facts an answer may carry besides the message (the tenant a conflict is with, say). */
+export type TenantErrorDetails = { tenantId?: string; existingTenantId?: string };
+
+export class TenantError extends Error {
+  constructor(
+    readonly code: TenantErrorCode,
+    message: string,
+    readonly details: TenantErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'TenantError';
+  }
+
+  static notFound(tenantId: string): TenantError {
+    return new TenantError('tenant_not_found', `no tenant with id ${tenantId}`, { tenantId });
+  }
+
+  static nameRejected(reason: string): TenantError {
+    return new TenantError('name_rejected', reason);
+  }
+
+  static slugTaken(slug: string, existingTenantId: string): TenantError {
+    return new TenantError('slug_taken', `a tenant whose name maps to "${slug}" already exists`, { existingTenantId });
+  }
+
+  static idempotencyKeyReused(): TenantError {
+    return new TenantError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request');
+  }
+
+  static notFailed(tenantId: string, status: string): TenantError {
+    return new TenantError('not_failed', `tenant is ${status}; only a failed tenant can be retried`, { tenantId });
+  }
+
+  static notReady(tenantId: string, status: string): TenantError {
+    return new TenantError('not_ready', `tenant is ${status}; credentials exist once it is ready`, { tenantId });
+  }
+
+  /** Another process holds the tenant's lock; come back shortly. */
+  static busy(tenantId: string): TenantError {
+    return new TenantError('busy', `tenant ${tenantId} is being worked on by another process; try again shortly`, { tenantId });
+  }
+
+  /** The tenant is recorded; the reconciler queues it once the queue answers again. */
+  static queueUnavailable(tenantId: string): TenantError {
+    return new TenantError(
+      'queue_unavailable',
+      'the job queue (Redis) is unavailable; the tenant is recorded and will be provisioned automatically once it is back',
+      { tenantId },
+    );
+  }
+
+  /** A database or role with the tenant's name that the service did not make for this tenant: left untouched. */
+  static foreignDatabaseObject(kind: 'database' | 'role', name: string, reason: string): TenantError {
+    return new TenantError(
+      'foreign_database_object',
+      `${kind} "${name}" ${reason}; it was left untouched. Rename or drop it (after checking whose it is), then retry the tenant`,
+    );
+  }
+
+  /** The tenant's role no longer accepts the password kept for it (changed from inside, say). */
+  static credentialsRejected(tenantId: string, reason: string): TenantError {
+    return new TenantError('credentials_rejected', reason, { tenantId });
+  }
+}
+
+export function isTenantError(error: unknown, code: TenantErrorCode): error is TenantError {
+  return error instanceof TenantError && error.code === code;
+}

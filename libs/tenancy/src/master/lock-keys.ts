@@ -1,0 +1,18 @@
+/**
+ * Every advisory lock the service takes in master, in one place so that no two uses ever share
+ * a key by accident. Keys are hashed with hashtextextended; they only need to be distinct.
+ */
+export const LOCK_KEYS = {
+  masterMigrations: 'tenancy:master-migrations',
+  reconciler: 'tenancy:reconciler',
+  resealLegacyPasswords: 'tenancy:reseal-legacy-passwords',
+  /** One template builder per tenant database prefix. */
+  template: (tenantDbPrefix: string) => `tenancy:template:${tenantDbPrefix}`,
+  /** One warm-pool refiller per tenant database prefix. */
+  warmPool: (tenantDbPrefix: string) => `tenancy:pool:${tenantDbPrefix}`,
+} as const;
+
+/** The advisory lock held by whoever changes a tenant's database or role. */
+export function tenantLockKey(tenantId: string): string {
+  return `tenancy:provision:${tenantId}`;
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { isTenantError, TenantError } from '../errors/tenant-error';
+import { assertNotReserved, opaqueDatabaseName, slugForTenantName, tenantDatabaseName } from '../naming/tenant-naming';
+import { TenantRepository } from '../registry/tenant.repository';
+import { QueuedTenant, TenantEnqueuer } from './tenant-enqueuer';
+
+export interface Registration {
+  name: string;
+  /** Makes a retried request answer with the tenant and job of the first. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Records a pending tenant and queues its provisioning. The row is written first, so a queue
+ * outage loses nothing: the tenant stays pending and the worker's reconciler queues it.
+ */
+@Injectable()
+export class RegisterTenant {
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly enqueuer: TenantEnqueuer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ name, idempotencyKey }: Registration): Promise<QueuedTenant> {
+    const slug = slugForTenantName(name);
+    const dbName = this.databaseNameFor(slug);
+    assertNotReserved(dbName, this.config.reservedDatabaseNames);
+    const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
+    if (idempotency) {
+      const earlier = await this.replay(idempotency);
+      if (earlier) return earlier;
+    }
+    try {
+      const tenant = await this.tenants.create({ name: name.trim(), slug, dbName }, idempotency);
+      return { tenant, jobId: await this.enqueuer.enqueueNew(tenant) };
+    } catch (error) {
+      // A concurrent request with the same key won the race: answer as it did.
+      const earlier = isTenantError(error, 'slug_taken') && idempotency && (await this.replay(idempotency));
+      if (earlier) return earlier;
+      throw error;
+    }
+  }
+
+  private databaseNameFor(slug: string): string {
+    const prefix = this.config.tenantDbPrefix;
+    return this.config.tenantDbNaming === 'opaque' ? opaqueDatabaseName(prefix) : tenantDatabaseName(prefix, slug);
+  }
+
+  private async replay(idempotency: { key: string; requestHash: string }): Promise<QueuedTenant | undefined> {
+    const earlier = await this.tenants.findByIdempotencyKey(idempotency.key);
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== idempotency.requestHash) throw TenantError.idempotencyKeyReused();
+    const tenant = await this.tenants.getById(earlier.tenantId);
+    return { ...(await this.enqueuer.ensureQueuedIfPending(tenant)), replayed: true };
+  }
+}
+
+/** Requests that map to the same tenant count as the same request. */
+function hashRequest(slug: string): string {
+  return createHash('sha256').update(slug).digest('hex');
+}
