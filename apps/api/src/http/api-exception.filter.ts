@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { isConnectionError, TenantError, TenantErrorCode } from '@app/tenancy';
-import { statusUrlOf } from '../org/tenant.views';
+import { statusUrlOf } from '../routes';
 
 /**
  * The one place where the tenancy library's errors become HTTP answers, and an unreachable

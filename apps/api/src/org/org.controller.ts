@@ -28,7 +28,8 @@ import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
 import { TenantReads } from './tenant-reads';
 import { TENANT_STATUS_RESPONSE } from './tenant-status.schema';
-import { statusUrlOf, tenantStatusView, tenantView } from './tenant.views';
+import { statusUrlOf } from '../routes';
+import { tenantStatusView, tenantView } from './tenant.views';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 const IdempotencyKey = new ZodValidationPipe(idempotencyKey);

@@ -1,4 +1,5 @@
 import type { Tenant } from '@app/tenancy';
+import { statusUrlOf } from '../routes';
 
 export function tenantStatusView(tenant: Tenant) {
   return {
@@ -18,8 +19,4 @@ export type TenantStatusView = ReturnType<typeof tenantStatusView>;
 
 export function tenantView(tenant: Tenant) {
   return { ...tenantStatusView(tenant), slug: tenant.slug, statusUrl: statusUrlOf(tenant.id) };
-}
-
-export function statusUrlOf(tenantId: string): string {
-  return `/org/${tenantId}/status`;
 }
