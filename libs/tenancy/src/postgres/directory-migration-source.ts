@@ -33,7 +33,7 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   }
 
   getMigration(file: string): Promise<Knex.Migration> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a migration file is loaded by its path at run time
     return Promise.resolve(require(path.join(this.directory, file)) as Knex.Migration);
   }
 }
