@@ -51,7 +51,11 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
 
 /** The reason phrase Nest's own exceptions put in `error`, e.g. "Not Found". */
 function errorName(status: HttpStatus): string {
-  return HttpStatus[status]!.toLowerCase().split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
+  return HttpStatus[status]
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(' ');
 }
 
 function assertUnreachable(code: never): never {
