@@ -14,12 +14,12 @@ const config = loadConfig(process.env);
 
 const tenant: Knex.Config = {
   client: 'pg',
-  migrations: { directory: config.tenantMigrationsDir, extension: 'ts' },
+  migrations: { directory: config.tenants.migrationsDir, extension: 'ts' },
 };
 
 const master: Knex.Config = {
   client: 'pg',
-  connection: config.masterDatabaseUrl,
+  connection: config.master.url,
   // The services' own migration source, so that both record the same names.
   migrations: { migrationSource: new DirectoryMigrationSource(MASTER_MIGRATIONS_DIR) },
 };

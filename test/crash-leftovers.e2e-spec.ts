@@ -12,7 +12,7 @@ describe('leftovers of a crashed attempt', () => {
   const { stack } = world;
 
   const failedTenant = async (slug: string) => {
-    const dbName = `${stack.config.tenantDbPrefix}${slug}`;
+    const dbName = `${stack.config.tenants.databasePrefix}${slug}`;
     const [row] = await stack.query<{ id: string }>(
       "INSERT INTO tenants (name, slug, db_name, status, step) VALUES ($1, $1, $2, 'failed', 'started') RETURNING id",
       [slug, dbName],

@@ -39,18 +39,15 @@ const INTERPOLATION = /\$\$|\$\{(\w+)(?:(:?)([-?])([^}]*))?\}|\$(\w+)/g;
 
 /** Expands `${NAME}`, `${NAME:-default}`, `${NAME:?message}` (and the forms without `:`) as Compose does. */
 const interpolate = (text: string, variables: Variables) =>
-  text.replace(
-    INTERPOLATION,
-    (match, braced?: string, colon?: string, operator?: string, argument?: string, bare?: string) => {
-      if (match === '$$') return '$';
-      const name = (braced ?? bare)!;
-      const value = variables[name];
-      const missing = colon ? !value : value === undefined;
-      if (operator === '-' && missing) return argument!;
-      if (operator === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${argument}`);
-      return value ?? '';
-    },
-  );
+  text.replace(INTERPOLATION, (match, braced?: string, colon?: string, operator?: string, argument?: string, bare?: string) => {
+    if (match === '$$') return '$';
+    const name = (braced ?? bare)!;
+    const value = variables[name];
+    const missing = colon ? !value : value === undefined;
+    if (operator === '-' && missing) return argument!;
+    if (operator === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${argument}`);
+    return value ?? '';
+  });
 
 /** Every `${NAME…}` in the file's values, with the operator and its default or message. */
 function interpolationsIn(node: unknown): Array<{ name: string; operator: string; argument: string }> {
@@ -80,10 +77,7 @@ function rawEnvironmentOf(service: Service): Record<string, string | undefined> 
         const at = item.indexOf('=');
         return at < 0 ? [item, undefined] : [item.slice(0, at), item.slice(at + 1)];
       })
-    : Object.entries(service.environment ?? {}).map(([name, value]) => [
-        name,
-        value === null ? undefined : String(value),
-      ]);
+    : Object.entries(service.environment ?? {}).map(([name, value]) => [name, value === null ? undefined : String(value)]);
   return Object.fromEntries(entries);
 }
 
@@ -176,9 +170,7 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(APP_SERVICES)('%s uses only environment variables the services read', (name) => {
-    const unknown = Object.keys(environmentOf(services[name])).filter(
-      (variable) => !CONFIG_VARIABLES.includes(variable),
-    );
+    const unknown = Object.keys(environmentOf(services[name])).filter((variable) => !CONFIG_VARIABLES.includes(variable));
     expect(unknown).toEqual([]);
   });
 
@@ -201,14 +193,14 @@ describe('docker-compose.yml', () => {
     expect(role.user).toBeTruthy();
     expect(role.user).not.toBe(environmentOf(services.postgres).POSTGRES_USER ?? 'postgres');
 
-    for (const url of [config.masterDatabaseUrl, config.tenantServerUrl].map((text) => new URL(text))) {
+    for (const url of [config.master.url, config.tenantServer.maintenanceUrl].map((text) => new URL(text))) {
       expect(url.hostname).toBe('postgres');
       expect(url.port || '5432').toBe('5432');
       expect(decodeURIComponent(url.username)).toBe(role.user);
       expect(decodeURIComponent(url.password)).toBe(role.password);
     }
 
-    const redis = new URL(config.redisUrl);
+    const redis = new URL(config.redis.url);
     expect(redis.hostname).toBe('redis');
     expect(redis.port || '6379').toBe('6379');
   });
@@ -216,9 +208,9 @@ describe('docker-compose.yml', () => {
   it('publishes the api port and health-checks each role on its own port', () => {
     const api = loadConfig(environmentOf(services.api));
     const worker = loadConfig(environmentOf(services.worker));
-    expect(services.api.ports).toContainEqual(`${api.apiPort}:${api.apiPort}`);
-    expect(healthPortOf(services.api)).toBe(api.apiPort);
-    expect(healthPortOf(services.worker)).toBe(worker.workerHealthPort);
+    expect(services.api.ports).toContainEqual(`${api.api.port}:${api.api.port}`);
+    expect(healthPortOf(services.api)).toBe(api.api.port);
+    expect(healthPortOf(services.worker)).toBe(worker.worker.healthPort);
   });
 
   it.each(APP_SERVICES)('%s runs the entry file that `npm run build` emits', (name) => {
@@ -280,8 +272,7 @@ describe('PostgreSQL init script on the real server', () => {
       POSTGRES_DB: SERVER_URL.pathname.slice(1) || 'postgres',
       ...variables,
     }).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    const [file, args] =
-      how === 'executed' ? [INIT_SCRIPT, []] : ['bash', ['-c', 'set -Eeo pipefail; . "$0"', INIT_SCRIPT]];
+    const [file, args] = how === 'executed' ? [INIT_SCRIPT, []] : ['bash', ['-c', 'set -Eeo pipefail; . "$0"', INIT_SCRIPT]];
     // stdin from /dev/null: on a socket (Node's default pipe) bash -c would read ~/.bashrc.
     const env = Object.fromEntries(environment);
     return spawnSync(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 20_000 });

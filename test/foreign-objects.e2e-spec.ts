@@ -10,7 +10,7 @@ describe('nothing foreign is adopted', () => {
   const world = useRunningStack();
   const { stack } = world;
   const admin = (sql: string) => stack.query(sql, [], 'postgres');
-  const dbNameOf = (slug: string) => `${stack.config.tenantDbPrefix}${slug}`;
+  const dbNameOf = (slug: string) => `${stack.config.tenants.databasePrefix}${slug}`;
 
   const roleFacts = async (role: string) =>
     (
@@ -88,13 +88,13 @@ describe('nothing foreign is adopted', () => {
     expect(await stack.query('SELECT email FROM users', [], first.dbName)).toEqual([{ email: 'old@reborn.test' }]);
   });
 
-  it('refuses names that map onto PostgreSQL\'s own databases or the service\'s users', async () => {
+  it("refuses names that map onto PostgreSQL's own databases or the service's users", async () => {
     const answer = await fetch(`${world.api}/org/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'master' }),
     });
     expect(answer.status).toBe(400);
-    expect(stack.config.reservedDatabaseNames).toEqual(expect.arrayContaining(['postgres', 'template0', 'template1']));
+    expect(stack.config.tenants.reservedDatabaseNames).toEqual(expect.arrayContaining(['postgres', 'template0', 'template1']));
   });
 });

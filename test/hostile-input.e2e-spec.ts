@@ -21,7 +21,7 @@ describe('hostile input', () => {
   ])('provisions %j into a safe database name', async (name) => {
     const created = await createOrg(world.api, name);
     expect(created.dbName).toMatch(SAFE_DATABASE_NAME);
-    expect(created.dbName.startsWith(stack.config.tenantDbPrefix)).toBe(true);
+    expect(created.dbName.startsWith(stack.config.tenants.databasePrefix)).toBe(true);
     expect((await waitForStatus(world.api, created.id, ['ready', 'failed'])).status).toBe('ready');
   });
 

@@ -52,11 +52,13 @@ describe('least privilege', () => {
     await own.query("INSERT INTO users (name, email) VALUES ('Ada', 'ada@alpha.test')");
     await own.end();
     await expect(connectAs(alpha.dbName, beta.dbName)).rejects.toThrow(/permission denied for database/);
-    await expect(connectAs(alpha.dbName, databaseOf(stack.config.masterDatabaseUrl))).rejects.toThrow(
-      /permission denied for database/,
+    await expect(connectAs(alpha.dbName, databaseOf(stack.config.master.url))).rejects.toThrow(/permission denied for database/);
+    const [role] = await stack.query<{ rolconnlimit: number }>(
+      'SELECT rolconnlimit FROM pg_roles WHERE rolname = $1',
+      [alpha.dbName],
+      'postgres',
     );
-    const [role] = await stack.query<{ rolconnlimit: number }>('SELECT rolconnlimit FROM pg_roles WHERE rolname = $1', [alpha.dbName], 'postgres');
-    expect(role!.rolconnlimit).toBe(stack.config.tenantConnectionLimit);
+    expect(role!.rolconnlimit).toBe(stack.config.tenants.roleConnectionLimit);
   });
 
   it('stores the role password only encrypted', async () => {
@@ -75,8 +77,13 @@ describe('least privilege', () => {
       'SELECT id, db_name, db_password_encrypted FROM tenants LIMIT 1',
     );
     const verifier = async () =>
-      (await stack.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [tenant!.db_name], 'postgres'))[0]!
-        .rolpassword;
+      (
+        await stack.query<{ rolpassword: string }>(
+          'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+          [tenant!.db_name],
+          'postgres',
+        )
+      )[0]!.rolpassword;
     const before = await verifier();
 
     const answer = await http(api, 'POST', `/org/${tenant!.id}/credentials/rotate`);
@@ -93,7 +100,7 @@ describe('least privilege', () => {
 
   it('refuses to rotate credentials of a tenant that is not ready', async () => {
     await stack.query("INSERT INTO tenants (name, slug, db_name) VALUES ('Pending One', 'pending_one', $1)", [
-      `${stack.config.tenantDbPrefix}pending_one`,
+      `${stack.config.tenants.databasePrefix}pending_one`,
     ]);
     const [pending] = await stack.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'pending_one'");
     const answer = await http(api, 'POST', `/org/${pending!.id}/credentials/rotate`);

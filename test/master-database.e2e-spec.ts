@@ -14,14 +14,14 @@ describe('the master database', () => {
     const [privileges] = await stack.query<{ connect: boolean; temporary: boolean }>(
       `SELECT has_database_privilege('public', oid, 'CONNECT') AS connect, has_database_privilege('public', oid, 'TEMPORARY') AS temporary
          FROM pg_database WHERE datname = $1`,
-      [databaseOf(stack.config.masterDatabaseUrl)],
+      [databaseOf(stack.config.master.url)],
       'postgres',
     );
     expect(privileges).toEqual({ connect: false, temporary: false });
   });
 
   it('gives up waiting for the migrations lock with an error that names who holds it', async () => {
-    const holder = new Client({ connectionString: stack.config.masterDatabaseUrl, application_name: 'lock-squatter' });
+    const holder = new Client({ connectionString: stack.config.master.url, application_name: 'lock-squatter' });
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [LOCK_KEYS.masterMigrations]);

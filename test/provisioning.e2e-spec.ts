@@ -10,7 +10,7 @@ describe('provisioning a tenant end to end', () => {
     const created = await createOrg(world.api, 'AcmeCorp');
     expect(created).toMatchObject({
       name: 'AcmeCorp',
-      dbName: `${stack.config.tenantDbPrefix}acmecorp`,
+      dbName: `${stack.config.tenants.databasePrefix}acmecorp`,
       status: 'pending',
       jobId: `provision-${created.id}`,
       statusUrl: `/org/${created.id}/status`,

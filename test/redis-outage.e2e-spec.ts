@@ -55,7 +55,7 @@ describe('Redis unavailable to the api for a while', () => {
   it('hears tenant events again once Redis is back', async () => {
     proxy.restore();
     const heard = jest.spyOn(app.get(TenantStatusFeed), 'push');
-    const channel = tenantStatusChannel(stack.config.queuePrefix);
+    const channel = tenantStatusChannel(stack.config.redis.prefix);
     const event = { tenantId: '00000000-0000-4000-8000-000000000000', status: 'ready' };
     const redis = new IORedis(6379, '127.0.0.1');
     try {

@@ -15,7 +15,10 @@ exports.down = (knex) => knex.schema.dropTable('projects');
 describe('template and warm pool', () => {
   const migrations = mkdtempSync(path.join(tmpdir(), 'tenant-migrations-'));
   const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations, WARM_POOL_SIZE: '2' });
-  const names = () => ({ template: `${stack.config.tenantDbPrefix}_template`, pool: `${stack.config.tenantDbPrefix}_pool_` });
+  const names = () => ({
+    template: `${stack.config.tenants.databasePrefix}_template`,
+    pool: `${stack.config.tenants.databasePrefix}_pool_`,
+  });
   let api: string;
   let worker: INestApplication;
 
@@ -24,9 +27,13 @@ describe('template and warm pool', () => {
     return (await http(`http://127.0.0.1:${port}`, 'GET', '/health')).body;
   };
   const spares = async () =>
-    (await stack.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [names().pool], 'postgres')).map(
-      (row) => row.datname,
-    );
+    (
+      await stack.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+        [names().pool],
+        'postgres',
+      )
+    ).map((row) => row.datname);
   const tables = async (dbName: string) =>
     (
       await stack.query<{ tablename: string; tableowner: string }>(
@@ -68,7 +75,7 @@ describe('template and warm pool', () => {
     );
     const [schema] = await stack.query<{ owner_may_create: boolean }>(
       "SELECT has_schema_privilege($1, 'public', 'CREATE') AS owner_may_create",
-      [`${stack.config.tenantDbPrefix}_template_owner`],
+      [`${stack.config.tenants.databasePrefix}_template_owner`],
       created.dbName,
     );
     expect(schema!.owner_may_create).toBe(false);
@@ -134,9 +141,11 @@ describe('without template or pool', () => {
     await waitForStatus(api, created.id, ['ready']);
     const columns = await stack.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'users'", [], created.dbName);
     expect(columns).toHaveLength(1);
-    const internal = await stack.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
-      `${stack.config.tenantDbPrefix}_`,
-    ], 'postgres');
+    const internal = await stack.query(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [`${stack.config.tenants.databasePrefix}_`],
+      'postgres',
+    );
     expect(internal).toEqual([]);
   });
 });

@@ -44,8 +44,8 @@ export class TestStack {
     return `http://127.0.0.1:${port}`;
   }
 
-  async startWorker(overrides: Partial<AppConfig> = {}): Promise<INestApplication> {
-    const app = await createWorkerApp({ ...this.config, ...overrides });
+  async startWorker(): Promise<INestApplication> {
+    const app = await createWorkerApp(this.config);
     await app.listen(0, '127.0.0.1');
     this.apps.push(app);
     return app;
@@ -58,7 +58,7 @@ export class TestStack {
 
   /** Runs SQL, as the test's superuser, in the master database or in the database named. */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], database?: string): Promise<T[]> {
-    const url = withDatabase(SERVER_URL, database ?? databaseOf(this.config.masterDatabaseUrl));
+    const url = withDatabase(SERVER_URL, database ?? databaseOf(this.config.master.url));
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -73,7 +73,7 @@ export class TestStack {
     const rows = await this.query<{ datname: string }>(
       `SELECT datname FROM pg_database
         WHERE starts_with(datname, $1) AND NOT starts_with(datname, $1 || '_') AND datname <> $2 ORDER BY datname`,
-      [this.config.tenantDbPrefix, databaseOf(this.config.masterDatabaseUrl)],
+      [this.config.tenants.databasePrefix, databaseOf(this.config.master.url)],
       'postgres',
     );
     return rows.map((row) => row.datname);
@@ -96,7 +96,7 @@ export class TestStack {
       'postgres',
     );
     for (const { rolname } of roles) await this.query(`DROP ROLE IF EXISTS "${rolname}"`, [], 'postgres');
-    await deleteKeys(this.config.redisUrl, `${this.config.queuePrefix}:*`);
+    await deleteKeys(this.config.redis.url, `${this.config.redis.prefix}:*`);
   }
 }
 

@@ -14,13 +14,13 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
     // the api deaf to events for good (its streams would still poll, a second late).
     options: {
-      ...redisOptionsFromUrl(config.redisUrl),
+      ...redisOptionsFromUrl(config.redis.url),
       retryAttempts: Number.MAX_SAFE_INTEGER,
       retryDelay: EVENTS_RECONNECT_MS,
     },
   });
   await app.startAllMicroservices();
-  if (!config.adminApiKey) {
+  if (!config.api.adminApiKey) {
     app.get(Logger).warn('ADMIN_API_KEY is not set: /org endpoints are open to anyone who can reach this port');
   }
   return app;

@@ -49,14 +49,14 @@ export class ApiModule {
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStorageModule],
           inject: [APP_CONFIG, RateLimitStorage],
-          useFactory: ({ createRateLimit }: AppConfig, storage: RateLimitStorage) => ({
+          useFactory: ({ api: { createRateLimit } }: Pick<AppConfig, 'api'>, storage: RateLimitStorage) => ({
             throttlers: [{ name: 'create', ttl: 60_000, limit: createRateLimit }],
             skipIf: () => createRateLimit === 0,
             storage,
           }),
         }),
       ],
-      controllers: [OrgController, ApiHealthController, tenantEventsControllerFor(tenantStatusChannel(config.queuePrefix))],
+      controllers: [OrgController, ApiHealthController, tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix))],
       providers: [
         TenantRepository,
         TenantSecretCipher,

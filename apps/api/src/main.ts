@@ -4,7 +4,7 @@ import { createApiApp } from './api.app';
 async function bootstrap(): Promise<void> {
   const config = configFromEnvironment();
   const app = await createApiApp(config);
-  await app.listen(config.apiPort, '0.0.0.0');
+  await app.listen(config.api.port, '0.0.0.0');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { createWorkerApp } from './worker.app';
 async function bootstrap(): Promise<void> {
   const config = configFromEnvironment();
   const app = await createWorkerApp(config);
-  await app.listen(config.workerHealthPort, '0.0.0.0');
+  await app.listen(config.worker.healthPort, '0.0.0.0');
 }
 
 bootstrap().catch((error: unknown) => {

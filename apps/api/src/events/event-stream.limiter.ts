@@ -19,10 +19,10 @@ export class EventStreamLimiter {
   private readonly maxLifeMs: number;
   private readonly heartbeatMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.maxStreams = config.sseMaxStreams;
-    this.maxLifeMs = config.sseMaxSeconds * 1000;
-    this.heartbeatMs = Math.min(MAX_HEARTBEAT_MS, Math.floor(config.httpConnectionTimeoutMs / 3));
+  constructor(@Inject(APP_CONFIG) { api, http }: Pick<AppConfig, 'api' | 'http'>) {
+    this.maxStreams = api.sseMaxStreams;
+    this.maxLifeMs = api.sseMaxSeconds * 1000;
+    this.heartbeatMs = Math.min(MAX_HEARTBEAT_MS, Math.floor(http.connectionTimeoutMs / 3));
   }
 
   /**

@@ -17,7 +17,7 @@ describe('AdminApiKeyGuard', () => {
     },
   };
   const logger = { setContext: () => undefined, warn: () => undefined } as unknown as PinoLogger;
-  const config = { adminApiKey: KEY, authFailureLimit: 1 } as AppConfig;
+  const config = { api: { adminApiKey: KEY, authFailureLimit: 1 } as AppConfig['api'] };
   const request = (authorization?: string): ExecutionContext =>
     ({
       switchToHttp: () => ({

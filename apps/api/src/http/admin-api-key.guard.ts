@@ -15,11 +15,11 @@ export class AdminApiKeyGuard implements CanActivate {
   private readonly failureLimit: number;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) { api }: Pick<AppConfig, 'api'>,
     private readonly failures: AuthFailureLimiter,
   ) {
-    this.expectedDigest = config.adminApiKey === undefined ? undefined : digest(config.adminApiKey);
-    this.failureLimit = config.authFailureLimit;
+    this.expectedDigest = api.adminApiKey === undefined ? undefined : digest(api.adminApiKey);
+    this.failureLimit = api.authFailureLimit;
   }
 
   /** Synchronous for the right key: the busiest reads pass without a Redis round trip. */

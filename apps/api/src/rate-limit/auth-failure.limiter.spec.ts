@@ -17,7 +17,8 @@ describe('AuthFailureLimiter', () => {
       return { totalHits, timeToExpire: 60, isBlocked, timeToBlockExpire: isBlocked ? 60 : 0 };
     },
   };
-  const limiter = (authFailureLimit: number) => new AuthFailureLimiter(storage, { authFailureLimit } as AppConfig, logger);
+  const limiter = (authFailureLimit: number) =>
+    new AuthFailureLimiter(storage, { api: { authFailureLimit } as AppConfig['api'] }, logger);
 
   beforeEach(() => {
     hits = new Map();

@@ -20,10 +20,10 @@ export class AuthFailureLimiter {
 
   constructor(
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) { api }: Pick<AppConfig, 'api'>,
     private readonly logger: PinoLogger,
   ) {
-    this.limit = config.authFailureLimit;
+    this.limit = api.authFailureLimit;
     logger.setContext(AuthFailureLimiter.name);
   }
 

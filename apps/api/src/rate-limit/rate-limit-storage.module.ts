@@ -13,10 +13,10 @@ import { RateLimitStorage } from './rate-limit.storage';
     {
       provide: ThrottlerStorageRedisService,
       inject: [APP_CONFIG],
-      useFactory: ({ redisUrl, queuePrefix }: AppConfig) => {
+      useFactory: ({ redis }: Pick<AppConfig, 'redis'>) => {
         const storage = new ThrottlerStorageRedisService({
-          ...redisOptionsFromUrl(redisUrl),
-          keyPrefix: `${queuePrefix}:rate-limit:`,
+          ...redisOptionsFromUrl(redis.url),
+          keyPrefix: `${redis.prefix}:rate-limit:`,
           maxRetriesPerRequest: 1,
         });
         // RateLimitStorage logs a failed count; unheard, ioredis would also print every reconnect error.

@@ -25,13 +25,13 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
   constructor(
     private readonly provisionTenant: ProvisionTenant,
     private readonly logger: PinoLogger,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'provisioning'>,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.workerConcurrency;
+    this.worker.concurrency = this.config.provisioning.workerConcurrency;
   }
 
   /**
@@ -74,6 +74,6 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
     if (isTenantError(error, 'busy')) return BUSY_TENANT_RETRY_MS;
     if (!isConnectionError(error)) return undefined;
     const postponements = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
-    return Math.min(Math.max(this.config.provisionBackoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);
+    return Math.min(Math.max(this.config.provisioning.backoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);
   }
 }

@@ -23,13 +23,13 @@ export class UnsettledTenantsReconciler implements OnApplicationBootstrap, Befor
     private readonly queue: ProvisioningQueue,
     private readonly lock: AdvisoryLock,
     private readonly logger: PinoLogger,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'provisioning'>,
   ) {
     logger.setContext(UnsettledTenantsReconciler.name);
   }
 
   onApplicationBootstrap(): void {
-    this.schedule.start(this.config.reconcileIntervalMs);
+    this.schedule.start(this.config.provisioning.reconcileIntervalMs);
   }
 
   beforeApplicationShutdown(): Promise<void> {

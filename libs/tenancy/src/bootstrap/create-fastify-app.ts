@@ -24,10 +24,10 @@ export async function createFastifyApp(module: DynamicModule, config: AppConfig)
     new FastifyAdapter({
       bodyLimit: MAX_BODY_BYTES,
       genReqId: requestId,
-      trustProxy: config.trustProxy,
-      requestTimeout: config.httpRequestTimeoutMs,
-      connectionTimeout: config.httpConnectionTimeoutMs,
-      http: { connectionsCheckingInterval: config.httpRequestTimeoutMs / TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT },
+      trustProxy: config.http.trustProxy,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionTimeout: config.http.connectionTimeoutMs,
+      http: { connectionsCheckingInterval: config.http.requestTimeoutMs / TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT },
     }),
     { bufferLogs: true },
   );
@@ -35,13 +35,13 @@ export async function createFastifyApp(module: DynamicModule, config: AppConfig)
   app.useLogger(logger);
   logger.log(
     {
-      masterDatabase: redactUrl(config.masterDatabaseUrl),
-      tenantServer: redactUrl(config.tenantServerUrl),
-      redis: redactUrl(config.redisUrl),
+      masterDatabase: redactUrl(config.master.url),
+      tenantServer: redactUrl(config.tenantServer.maintenanceUrl),
+      redis: redactUrl(config.redis.url),
     },
     'servers in use',
   );
-  if (config.usingDevelopmentSecretKey) {
+  if (config.tenants.usingDevelopmentSecretKey) {
     logger.warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
   }
   logChangingRequests(app);

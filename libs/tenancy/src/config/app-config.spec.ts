@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { InvalidConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -5,28 +6,31 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       env: 'development',
-      masterDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/master',
-      tenantServerUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-      redisUrl: 'redis://127.0.0.1:6379',
-      apiPort: 3000,
-      workerHealthPort: 3001,
-      provisionAttempts: 5,
-      tenantDbPrefix: 'tenant_',
+      master: { url: 'postgres://postgres@127.0.0.1:5432/master' },
+      tenantServer: { maintenanceUrl: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'bull' },
+      api: { port: 3000 },
+      worker: { healthPort: 3001 },
+      provisioning: { attempts: 5 },
+      tenants: { databasePrefix: 'tenant_', templateEnabled: true, usingDevelopmentSecretKey: true },
     });
-    expect(config.tenantMigrationsDir).toMatch(/migrations\/tenant$/);
+    expect(config.tenants.migrationsDir).toMatch(/migrations\/tenant$/);
   });
 
   it('puts tenant databases on TENANT_DATABASE_URL when given, reaching its maintenance database', () => {
     const config = loadConfig({ TENANT_DATABASE_URL: 'postgres://admin:pw@tenants.internal:6432/anything' });
-    expect(config.tenantServerUrl).toBe('postgres://admin:pw@tenants.internal:6432/postgres');
+    expect(config.tenantServer.maintenanceUrl).toBe('postgres://admin:pw@tenants.internal:6432/postgres');
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '' }).apiPort).toBe(3000);
+    expect(loadConfig({ PORT: '' }).api.port).toBe(3000);
   });
 
   it('coerces numbers', () => {
-    expect(loadConfig({ PORT: '8080', WORKER_CONCURRENCY: '8' })).toMatchObject({ apiPort: 8080, workerConcurrency: 8 });
+    expect(loadConfig({ PORT: '8080', WORKER_CONCURRENCY: '8' })).toMatchObject({
+      api: { port: 8080 },
+      provisioning: { workerConcurrency: 8 },
+    });
   });
 
   it('names every bad variable at once', () => {
@@ -56,25 +60,35 @@ describe('loadConfig', () => {
 
   it('requires TENANT_DB_PREFIX to end with _, so internal names (prefix + _) never meet a tenant slug', () => {
     expect(() => loadConfig({ TENANT_DB_PREFIX: 'template' })).toThrow(/TENANT_DB_PREFIX: .*end with _/);
-    expect(loadConfig({ TENANT_DB_PREFIX: 'acme_t_' }).tenantDbPrefix).toBe('acme_t_');
+    expect(loadConfig({ TENANT_DB_PREFIX: 'acme_t_' }).tenants.databasePrefix).toBe('acme_t_');
   });
 
-  it('reserves PostgreSQL\'s databases, the master database and the service\'s own users', () => {
+  it("reserves PostgreSQL's databases, the master database and the service's own users", () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://registry@db:5432/tenant_registry',
       TENANT_DATABASE_URL: 'postgres://tenant_admin@db:5432/postgres',
     });
-    expect(config.reservedDatabaseNames).toEqual(
+    expect(config.tenants.reservedDatabaseNames).toEqual(
       expect.arrayContaining(['postgres', 'template0', 'template1', 'tenant_registry', 'registry', 'tenant_admin']),
     );
   });
 
   it('reads TRUST_PROXY as Fastify takes it', () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('derives the values the services use from the text of the variables', () => {
+    const config = loadConfig({ TENANT_TEMPLATE: 'off', TENANT_SECRET_KEY: 'ab'.repeat(32), TENANT_MIGRATIONS_DIR: 'db/tenant' });
+    expect(config.tenants).toMatchObject({
+      templateEnabled: false,
+      secretKey: Buffer.from('ab'.repeat(32), 'hex'),
+      usingDevelopmentSecretKey: false,
+      migrationsDir: path.resolve('db/tenant'),
+    });
   });
 
   describe('in production', () => {

@@ -32,22 +32,24 @@ function productionKeyProblem(key: string | undefined): string | undefined {
 /** Used only outside production when TENANT_SECRET_KEY is unset; start-up warns about it. */
 const DEVELOPMENT_SECRET_KEY = createHash('sha256').update('tenancy development key: not secret').digest();
 
-const environmentSchema = z
-  .object({
+/** Every environment variable the services read, in the groups of the configuration they make. */
+const environmentVariables = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // master
   DATABASE_URL: postgresUrl
     .default('postgres://postgres@127.0.0.1:5432/master')
     .refine((url) => databaseOf(url) !== '', { error: 'must name the master database' }),
-  TENANT_DATABASE_URL: postgresUrl.optional(),
   MASTER_MIGRATION_LOCK_TIMEOUT_MS: integer(100, 3_600_000, 60_000),
-  TENANT_MIGRATIONS_DIR: z.string().min(1).default(DEFAULT_TENANT_MIGRATIONS_DIR),
+  // tenantServer
+  TENANT_DATABASE_URL: postgresUrl.optional(),
+  // redis
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
-  PORT: integer(1, 65535, 3000),
-  WORKER_HEALTH_PORT: integer(1, 65535, 3001),
-  WORKER_CONCURRENCY: integer(1, 100, 4),
-  PROVISION_ATTEMPTS: integer(1, 100, 5),
-  PROVISION_BACKOFF_MS: integer(0, 3_600_000, 1000),
-  RECONCILE_INTERVAL_MS: integer(100, 86_400_000, 30_000),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -' })
+    .default('bull'),
+  // tenants
   TENANT_DB_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,28}_$/, {
@@ -56,31 +58,51 @@ const environmentSchema = z
     .default('tenant_'),
   TENANT_DB_NAMING: z.enum(['slug', 'opaque'], { error: 'must be slug or opaque' }).default('slug'),
   TENANT_CONNECTION_LIMIT: integer(1, 10_000, 20),
-  QUEUE_PREFIX: z
+  TENANT_MIGRATIONS_DIR: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -' })
-    .default('bull'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-  CREATE_RATE_LIMIT: integer(0, 1_000_000, 60),
-  AUTH_FAILURE_LIMIT: integer(0, 1_000_000, 10),
+    .min(1)
+    .default(DEFAULT_TENANT_MIGRATIONS_DIR)
+    .transform((dir) => path.resolve(dir)),
+  TENANT_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
+    .optional(),
+  TENANT_TEMPLATE: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on'),
+  WARM_POOL_SIZE: integer(0, 100, 5),
+  // provisioning
+  PROVISION_ATTEMPTS: integer(1, 100, 5),
+  PROVISION_BACKOFF_MS: integer(0, 3_600_000, 1000),
+  RECONCILE_INTERVAL_MS: integer(100, 86_400_000, 30_000),
+  WORKER_CONCURRENCY: integer(1, 100, 4),
+  // http
+  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 3_600_000, 30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: integer(1000, 86_400_000, 60_000),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
       error: 'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs',
     })
-    .default('false'),
-  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 3_600_000, 30_000),
-  HTTP_CONNECTION_TIMEOUT_MS: integer(1000, 86_400_000, 60_000),
+    .default('false')
+    .transform(parseTrustProxy),
+  // api
+  PORT: integer(1, 65535, 3000),
+  ADMIN_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CREATE_RATE_LIMIT: integer(0, 1_000_000, 60),
+  AUTH_FAILURE_LIMIT: integer(0, 1_000_000, 10),
   SSE_MAX_STREAMS: integer(1, 1_000_000, 1000),
   SSE_MAX_SECONDS: integer(1, 86_400, 600),
-  TENANT_SECRET_KEY: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
-    .optional(),
-  WARM_POOL_SIZE: integer(0, 100, 5),
-  TENANT_TEMPLATE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-})
+  // worker
+  WORKER_HEALTH_PORT: integer(1, 65535, 3001),
+});
+
+/** Every environment variable the services read. */
+export const CONFIG_VARIABLES = Object.keys(environmentVariables.shape);
+
+/** The environment, validated, then grouped by concern: each app and module reads only its groups. */
+const configSchema = environmentVariables
   .superRefine((env, context) => {
     if (env.NODE_ENV !== 'production') return;
     for (const variable of ['ADMIN_API_KEY', 'TENANT_SECRET_KEY'] as const) {
@@ -94,53 +116,72 @@ const environmentSchema = z
         message: `must be at least ${MIN_PRODUCTION_ADMIN_KEY_LENGTH} characters when NODE_ENV=production`,
       });
     }
-  });
+  })
+  .transform((env) => ({
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    /** The registry of tenants. */
+    master: {
+      url: env.DATABASE_URL,
+      /** How long start-up waits for another process migrating the master database. */
+      migrationLockTimeoutMs: env.MASTER_MIGRATION_LOCK_TIMEOUT_MS,
+    },
+    /** The PostgreSQL server tenant databases live on: the master's unless TENANT_DATABASE_URL says otherwise. */
+    tenantServer: {
+      /** Its maintenance database (`postgres`); a tenant's own database is this URL with another name. */
+      maintenanceUrl: withDatabase(env.TENANT_DATABASE_URL ?? env.DATABASE_URL, 'postgres'),
+    },
+    redis: {
+      url: env.REDIS_URL,
+      /** QUEUE_PREFIX: begins every key and channel of this deployment, so deployments can share a Redis. */
+      prefix: env.QUEUE_PREFIX,
+    },
+    tenants: {
+      databasePrefix: env.TENANT_DB_PREFIX,
+      /** `opaque`: tenant database and role names that reveal nothing of the customer's name. */
+      databaseNaming: env.TENANT_DB_NAMING,
+      /** CONNECTION LIMIT of every tenant role. */
+      roleConnectionLimit: env.TENANT_CONNECTION_LIMIT,
+      migrationsDir: env.TENANT_MIGRATIONS_DIR,
+      /** Names no tenant database may take: PostgreSQL's own, the master's and the service's users. */
+      reservedDatabaseNames: reservedDatabaseNames(env.DATABASE_URL, env.TENANT_DATABASE_URL),
+      /** AES-256 key that encrypts tenant role passwords in the master database. */
+      secretKey: env.TENANT_SECRET_KEY ? Buffer.from(env.TENANT_SECRET_KEY, 'hex') : DEVELOPMENT_SECRET_KEY,
+      usingDevelopmentSecretKey: !env.TENANT_SECRET_KEY,
+      templateEnabled: env.TENANT_TEMPLATE,
+      warmPoolSize: env.WARM_POOL_SIZE,
+    },
+    provisioning: {
+      attempts: env.PROVISION_ATTEMPTS,
+      backoffMs: env.PROVISION_BACKOFF_MS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      /** Jobs one worker runs at once; the connection pools of every process are sized from it. */
+      workerConcurrency: env.WORKER_CONCURRENCY,
+    },
+    /** Both apps' HTTP servers (the worker's serves health only). */
+    http: {
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+      /** Fastify's trustProxy: when to believe X-Forwarded-For for the client's address. */
+      trustProxy: env.TRUST_PROXY,
+    },
+    api: {
+      port: env.PORT,
+      /** Unset outside production means the admin endpoints are open (start-up warns). */
+      adminApiKey: env.ADMIN_API_KEY,
+      /** POST /org/create requests per client per minute; 0 turns the limit off. */
+      createRateLimit: env.CREATE_RATE_LIMIT,
+      /** Failed authentications per client per minute before it gets 429; 0 turns the limit off. */
+      authFailureLimit: env.AUTH_FAILURE_LIMIT,
+      sseMaxStreams: env.SSE_MAX_STREAMS,
+      sseMaxSeconds: env.SSE_MAX_SECONDS,
+    },
+    worker: {
+      healthPort: env.WORKER_HEALTH_PORT,
+    },
+  }));
 
-/** Every environment variable the services read. */
-export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
-
-export interface AppConfig {
-  env: 'development' | 'production' | 'test';
-  masterDatabaseUrl: string;
-  /** How long start-up waits for another process migrating the master database. */
-  masterMigrationLockTimeoutMs: number;
-  /** Maintenance connection (database `postgres`) of the server tenant databases live on. */
-  tenantServerUrl: string;
-  tenantMigrationsDir: string;
-  redisUrl: string;
-  apiPort: number;
-  workerHealthPort: number;
-  workerConcurrency: number;
-  provisionAttempts: number;
-  provisionBackoffMs: number;
-  reconcileIntervalMs: number;
-  tenantDbPrefix: string;
-  /** `opaque`: tenant database and role names that reveal nothing of the customer's name. */
-  tenantDbNaming: 'slug' | 'opaque';
-  /** CONNECTION LIMIT of every tenant role. */
-  tenantConnectionLimit: number;
-  /** Names no tenant database may take: PostgreSQL's own, the master's and the service's users. */
-  reservedDatabaseNames: string[];
-  queuePrefix: string;
-  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
-  /** Unset outside production means the admin endpoints are open (start-up warns). */
-  adminApiKey?: string;
-  /** POST /org/create requests per client per minute; 0 turns the limit off. */
-  createRateLimit: number;
-  /** Failed authentications per client per minute before it gets 429; 0 turns the limit off. */
-  authFailureLimit: number;
-  /** Fastify's trustProxy: when to believe X-Forwarded-For for the client's address. */
-  trustProxy: boolean | number | string[];
-  httpRequestTimeoutMs: number;
-  httpConnectionTimeoutMs: number;
-  sseMaxStreams: number;
-  sseMaxSeconds: number;
-  /** AES-256 key that encrypts tenant role passwords in the master database. */
-  tenantSecretKey: Buffer;
-  usingDevelopmentSecretKey: boolean;
-  warmPoolSize: number;
-  templateEnabled: boolean;
-}
+export type AppConfig = z.output<typeof configSchema>;
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -154,45 +195,11 @@ type Environment = Record<string, string | undefined>;
 /** Reads and validates every setting at once; throws one error naming each bad variable. */
 export function loadConfig(environment: Environment): AppConfig {
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
-  const parsed = environmentSchema.safeParse(present);
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    throw new InvalidConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new InvalidConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  const env = parsed.data;
-  return {
-    env: env.NODE_ENV,
-    masterDatabaseUrl: env.DATABASE_URL,
-    masterMigrationLockTimeoutMs: env.MASTER_MIGRATION_LOCK_TIMEOUT_MS,
-    tenantServerUrl: withDatabase(env.TENANT_DATABASE_URL ?? env.DATABASE_URL, 'postgres'),
-    tenantMigrationsDir: path.resolve(env.TENANT_MIGRATIONS_DIR),
-    redisUrl: env.REDIS_URL,
-    apiPort: env.PORT,
-    workerHealthPort: env.WORKER_HEALTH_PORT,
-    workerConcurrency: env.WORKER_CONCURRENCY,
-    provisionAttempts: env.PROVISION_ATTEMPTS,
-    provisionBackoffMs: env.PROVISION_BACKOFF_MS,
-    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-    tenantDbPrefix: env.TENANT_DB_PREFIX,
-    tenantDbNaming: env.TENANT_DB_NAMING,
-    tenantConnectionLimit: env.TENANT_CONNECTION_LIMIT,
-    reservedDatabaseNames: reservedDatabaseNames(env.DATABASE_URL, env.TENANT_DATABASE_URL),
-    queuePrefix: env.QUEUE_PREFIX,
-    logLevel: env.LOG_LEVEL,
-    adminApiKey: env.ADMIN_API_KEY,
-    createRateLimit: env.CREATE_RATE_LIMIT,
-    authFailureLimit: env.AUTH_FAILURE_LIMIT,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    httpRequestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
-    httpConnectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
-    sseMaxStreams: env.SSE_MAX_STREAMS,
-    sseMaxSeconds: env.SSE_MAX_SECONDS,
-    tenantSecretKey: env.TENANT_SECRET_KEY ? Buffer.from(env.TENANT_SECRET_KEY, 'hex') : DEVELOPMENT_SECRET_KEY,
-    usingDevelopmentSecretKey: !env.TENANT_SECRET_KEY,
-    warmPoolSize: env.WARM_POOL_SIZE,
-    templateEnabled: env.TENANT_TEMPLATE === 'on',
-  };
+  return parsed.data;
 }
 
 function reservedDatabaseNames(masterUrl: string, tenantServerUrl: string | undefined): string[] {

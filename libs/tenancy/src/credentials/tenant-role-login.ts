@@ -17,13 +17,13 @@ export type TenantLoginTarget = Pick<Tenant, 'id' | 'dbName' | 'dbRole' | 'dbPas
 @Injectable()
 export class TenantRoleLogin {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenantServer'>,
     private readonly cipher: TenantSecretCipher,
   ) {}
 
   url(tenant: TenantLoginTarget): string {
     const password = this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id);
-    return withCredentials(withDatabase(this.config.tenantServerUrl, tenant.dbName), tenant.dbRole, password);
+    return withCredentials(withDatabase(this.config.tenantServer.maintenanceUrl, tenant.dbName), tenant.dbRole, password);
   }
 
   run<T>(tenant: TenantLoginTarget, work: (client: Client) => Promise<T>): Promise<T> {

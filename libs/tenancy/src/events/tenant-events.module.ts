@@ -12,9 +12,9 @@ import { TenantEventsPublisher } from './tenant-events.publisher';
       {
         name: TENANT_EVENTS_CLIENT,
         inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) => ({
+        useFactory: ({ redis }: Pick<AppConfig, 'redis'>) => ({
           transport: Transport.REDIS,
-          options: redisOptionsFromUrl(config.redisUrl),
+          options: redisOptionsFromUrl(redis.url),
         }),
       },
     ]),

@@ -16,9 +16,9 @@ export class TenantEventsPublisher {
 
   constructor(
     @Inject(TENANT_EVENTS_CLIENT) private readonly client: ClientProxy,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'redis'>,
   ) {
-    this.channel = tenantStatusChannel(config.queuePrefix);
+    this.channel = tenantStatusChannel(config.redis.prefix);
   }
 
   async publish(tenant: Tenant): Promise<void> {

@@ -3,12 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["idempotency-key"]',
-  'err.config',
-];
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'err.config'];
 
 /** Access lines come from Fastify (see access-log.ts), not from nestjs-pino's middleware. */
 const NO_REQUEST_MIDDLEWARE: [] = [];
@@ -22,7 +17,7 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
+          useFactory: (config: Pick<AppConfig, 'env' | 'logLevel'>) => ({
             forRoutes: NO_REQUEST_MIDDLEWARE,
             pinoHttp: {
               level: config.logLevel,

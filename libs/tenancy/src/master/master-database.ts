@@ -13,17 +13,17 @@ export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrat
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Creates the master database when it is missing and brings its schema up to date. */
-export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
-  await ensureMasterDatabaseExists(config.masterDatabaseUrl);
+export async function openMasterDatabase(config: Pick<AppConfig, 'master' | 'provisioning'>): Promise<Knex> {
+  await ensureMasterDatabaseExists(config.master.url);
   const master = knex({
     client: 'pg',
-    connection: config.masterDatabaseUrl,
-    pool: { min: 0, max: 2 * config.workerConcurrency + 4 },
+    connection: config.master.url,
+    pool: { min: 0, max: 2 * config.provisioning.workerConcurrency + 4 },
     acquireConnectionTimeout: 10_000,
     log: knexLog('MasterDatabase'),
   });
   try {
-    await migrateMaster(master, config.masterMigrationLockTimeoutMs);
+    await migrateMaster(master, config.master.migrationLockTimeoutMs);
   } catch (error) {
     await master.destroy();
     throw error;
@@ -32,9 +32,7 @@ export async function openMasterDatabase(config: AppConfig): Promise<Knex> {
 }
 
 async function ensureMasterDatabaseExists(masterUrl: string): Promise<void> {
-  await withClient(withDatabase(masterUrl, 'postgres'), (maintenance) =>
-    createDatabaseIfMissing(maintenance, databaseOf(masterUrl)),
-  );
+  await withClient(withDatabase(masterUrl, 'postgres'), (maintenance) => createDatabaseIfMissing(maintenance, databaseOf(masterUrl)));
 }
 
 /**

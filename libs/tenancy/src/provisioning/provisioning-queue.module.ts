@@ -28,10 +28,10 @@ export class ProvisioningQueueModule {
       imports: [
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            prefix: config.queuePrefix,
+          useFactory: ({ redis }: Pick<AppConfig, 'redis'>) => ({
+            prefix: redis.prefix,
             connection: {
-              ...redisOptionsFromUrl(config.redisUrl),
+              ...redisOptionsFromUrl(redis.url),
               ...retries,
               retryStrategy: (times: number) => Math.min(100 * 2 ** times, MAX_RECONNECT_DELAY_MS),
             },

@@ -12,7 +12,7 @@ const FINISHED_STATES = new Set(['completed', 'failed']);
 export class ProvisioningQueue {
   constructor(
     @InjectQueue(PROVISIONING_QUEUE) private readonly queue: Queue<ProvisionTenantJob>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'provisioning'>,
   ) {}
 
   /**
@@ -39,8 +39,8 @@ export class ProvisioningQueue {
       { tenantId },
       {
         jobId,
-        attempts: this.config.provisionAttempts,
-        backoff: { type: 'exponential', delay: this.config.provisionBackoffMs },
+        attempts: this.config.provisioning.attempts,
+        backoff: { type: 'exponential', delay: this.config.provisioning.backoffMs },
         removeOnComplete: { age: 24 * 3600, count: 10_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       },

@@ -22,13 +22,13 @@ export class RegisterTenant {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly enqueuer: TenantEnqueuer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
   ) {}
 
   async execute({ name, idempotencyKey }: Registration): Promise<QueuedTenant> {
     const slug = slugForTenantName(name);
     const dbName = this.databaseNameFor(slug);
-    assertNotReserved(dbName, this.config.reservedDatabaseNames);
+    assertNotReserved(dbName, this.config.tenants.reservedDatabaseNames);
     const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
     if (idempotency) {
       const earlier = await this.replay(idempotency);
@@ -46,8 +46,8 @@ export class RegisterTenant {
   }
 
   private databaseNameFor(slug: string): string {
-    const prefix = this.config.tenantDbPrefix;
-    return this.config.tenantDbNaming === 'opaque' ? opaqueDatabaseName(prefix) : tenantDatabaseName(prefix, slug);
+    const { databasePrefix: prefix, databaseNaming } = this.config.tenants;
+    return databaseNaming === 'opaque' ? opaqueDatabaseName(prefix) : tenantDatabaseName(prefix, slug);
   }
 
   private async replay(idempotency: { key: string; requestHash: string }): Promise<QueuedTenant | undefined> {

@@ -31,9 +31,11 @@ describe('TenantSecretCipher', () => {
 
   it('reseals a value of the old format, bound to its owner, and no longer opens the old format', () => {
     const iv = randomBytes(12);
-    const legacy = createCipheriv('aes-256-gcm', config.tenantSecretKey, iv);
+    const legacy = createCipheriv('aes-256-gcm', config.tenants.secretKey, iv);
     const body = Buffer.concat([legacy.update('old secret', 'utf8'), legacy.final()]);
-    const v1 = ['v1', iv, legacy.getAuthTag(), body].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    const v1 = ['v1', iv, legacy.getAuthTag(), body]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
 
     expect(cipher.isLegacy(v1)).toBe(true);
     expect(() => cipher.decrypt(v1, 'tenant-a')).toThrow(/not a v2/);

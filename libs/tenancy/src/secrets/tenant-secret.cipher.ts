@@ -15,7 +15,7 @@ const IV_BYTES = 12;
  */
 @Injectable()
 export class TenantSecretCipher {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>) {}
 
   /** A fresh password for a tenant role: 192 random bits, URL-safe. */
   generatePassword(): string {
@@ -24,7 +24,7 @@ export class TenantSecretCipher {
 
   encrypt(plain: string, owner: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.config.tenantSecretKey, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.config.tenants.secretKey, iv);
     cipher.setAAD(Buffer.from(owner, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
@@ -49,7 +49,7 @@ export class TenantSecretCipher {
     if (version !== expectedVersion || !iv || !tag || ciphertext === undefined) {
       throw new Error(`not a ${expectedVersion} sealed secret`);
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.config.tenantSecretKey, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', this.config.tenants.secretKey, Buffer.from(iv, 'base64url'));
     if (owner !== undefined) decipher.setAAD(Buffer.from(owner, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');

@@ -60,7 +60,7 @@ export type SpareClaim = { claimed: true } | { claimed: false; reason: 'gone' | 
 export class TenantDatabaseAdmin {
   constructor(
     @Inject(TENANT_SERVER_POOL) private readonly server: Pool,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
   ) {}
 
   async describeDatabase(dbName: string): Promise<DatabaseFacts> {
@@ -104,7 +104,7 @@ export class TenantDatabaseAdmin {
     const attributes = [
       role.canLogin ? 'LOGIN' : 'NOLOGIN',
       `PASSWORD ${escapeLiteral(role.verifier)}`,
-      `CONNECTION LIMIT ${this.config.tenantConnectionLimit}`,
+      `CONNECTION LIMIT ${this.config.tenants.roleConnectionLimit}`,
     ].join(' ');
     const makeRole = role.exists
       ? [`ALTER ROLE ${name} ${attributes}`]
@@ -135,10 +135,8 @@ export class TenantDatabaseAdmin {
 
   /** Lets `role` create tables in the database's public schema, or takes that away again. */
   async allowCreateInPublicSchema(dbName: string, role: string, allowed: boolean): Promise<void> {
-    const statement = allowed
-      ? `GRANT CREATE ON SCHEMA public TO ${q(role)}`
-      : `REVOKE CREATE ON SCHEMA public FROM ${q(role)}`;
-    await withClient(withDatabase(this.config.tenantServerUrl, dbName), (client) => client.query(statement));
+    const statement = allowed ? `GRANT CREATE ON SCHEMA public TO ${q(role)}` : `REVOKE CREATE ON SCHEMA public FROM ${q(role)}`;
+    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) => client.query(statement));
   }
 
   /**
@@ -148,7 +146,9 @@ export class TenantDatabaseAdmin {
    * only a superuser may vacuum and no copy contains, are skipped with a notice.
    */
   async compact(dbName: string): Promise<void> {
-    await withClient(withDatabase(this.config.tenantServerUrl, dbName), (client) => client.query('VACUUM (FULL, FREEZE)'));
+    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) =>
+      client.query('VACUUM (FULL, FREEZE)'),
+    );
   }
 
   /**
@@ -183,7 +183,7 @@ export class TenantDatabaseAdmin {
 
   /** Hands every object `from` owns inside the database to `to`. */
   async reassignInside(dbName: string, from: string, to: string): Promise<void> {
-    await withClient(withDatabase(this.config.tenantServerUrl, dbName), (client) =>
+    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) =>
       client.query(`REASSIGN OWNED BY ${q(from)} TO ${q(to)}`),
     );
   }

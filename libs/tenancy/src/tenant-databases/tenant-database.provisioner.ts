@@ -42,13 +42,13 @@ export class TenantDatabaseProvisioner {
   private readonly names: InternalDatabaseNames;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly migrator: TenantSchemaMigrator,
     private readonly template: TenantTemplate,
     private readonly pool: WarmPool,
   ) {
-    this.names = new InternalDatabaseNames(config.tenantDbPrefix);
+    this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
   }
 
   /** Makes the tenant's role and database and gives the one to the other. */
@@ -126,8 +126,13 @@ function assertMadeFor(spec: TenantDatabaseSpec, mark: string, database: Databas
     throw TenantError.foreignDatabaseObject('database', spec.dbName, 'exists but was not made by this service for this tenant');
   }
   if (!role) return;
-  if (role.mark !== mark) throw TenantError.foreignDatabaseObject('role', spec.role, 'exists but was not made by this service for this tenant');
+  if (role.mark !== mark)
+    throw TenantError.foreignDatabaseObject('role', spec.role, 'exists but was not made by this service for this tenant');
   if (role.privileged.length) {
-    throw TenantError.foreignDatabaseObject('role', spec.role, `has ${role.privileged.join(', ')}, and such a role is never given a login`);
+    throw TenantError.foreignDatabaseObject(
+      'role',
+      spec.role,
+      `has ${role.privileged.join(', ')}, and such a role is never given a login`,
+    );
   }
 }

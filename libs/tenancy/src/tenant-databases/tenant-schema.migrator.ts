@@ -32,8 +32,8 @@ interface PgConnection {
 export class TenantSchemaMigrator {
   private readonly source: DirectoryMigrationSource;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.source = new DirectoryMigrationSource(config.tenantMigrationsDir);
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>) {
+    this.source = new DirectoryMigrationSource(config.tenants.migrationsDir);
   }
 
   /**
@@ -44,7 +44,7 @@ export class TenantSchemaMigrator {
    * they create belongs to `role`.
    */
   async migrateBeforeHandOut(dbName: string, run: MigrationRun): Promise<void> {
-    const url = withDatabase(this.config.tenantServerUrl, dbName);
+    const url = withDatabase(this.config.tenantServer.maintenanceUrl, dbName);
     // One plain connection settles the common case (a template copy, already current);
     // Knex and its migration lock are only brought in when something is to be applied.
     const pending = await withClient(url, async (client) => {

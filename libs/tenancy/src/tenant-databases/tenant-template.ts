@@ -21,12 +21,12 @@ export class TenantTemplate {
   private fingerprint?: Promise<string>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly migrator: TenantSchemaMigrator,
     private readonly lock: AdvisoryLock,
   ) {
-    this.names = new InternalDatabaseNames(config.tenantDbPrefix);
+    this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
   }
 
   /** The fingerprint of the tenant migrations this process runs. */
@@ -40,7 +40,7 @@ export class TenantTemplate {
    * own: a database of that name made by anyone else is never copied into tenants.
    */
   async usable(): Promise<string | undefined> {
-    if (!this.config.templateEnabled) return undefined;
+    if (!this.config.tenants.templateEnabled) return undefined;
     const facts = await this.admin.describeDatabase(this.names.template);
     const current = facts.mark === COMMENT_PREFIX + (await this.currentFingerprint());
     return current && facts.ownedByProvisioner ? this.names.template : undefined;
@@ -48,10 +48,10 @@ export class TenantTemplate {
 
   /** Builds the template if it is missing or stale; one builder at a time across all workers. */
   async ensureBuilt(): Promise<string | undefined> {
-    if (!this.config.templateEnabled) return undefined;
+    if (!this.config.tenants.templateEnabled) return undefined;
     const existing = await this.usable();
     if (existing) return existing;
-    const run = await this.lock.tryRunExclusive(LOCK_KEYS.template(this.config.tenantDbPrefix), async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.template(this.config.tenants.databasePrefix), async () => {
       return (await this.usable()) ?? this.build();
     });
     return run.acquired ? run.value : undefined;

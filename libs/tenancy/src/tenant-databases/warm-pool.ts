@@ -40,18 +40,18 @@ export class WarmPool {
   private readonly names: InternalDatabaseNames;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly template: TenantTemplate,
     private readonly lock: AdvisoryLock,
     private readonly cipher: TenantSecretCipher,
     private readonly records: WarmSpareRepository,
   ) {
-    this.names = new InternalDatabaseNames(config.tenantDbPrefix);
+    this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
   }
 
   get enabled(): boolean {
-    return this.config.templateEnabled && this.config.warmPoolSize > 0;
+    return this.config.tenants.templateEnabled && this.config.tenants.warmPoolSize > 0;
   }
 
   /**
@@ -73,7 +73,7 @@ export class WarmPool {
   }
 
   async level(): Promise<WarmPoolLevel> {
-    return { size: this.enabled ? (await this.spares()).length : 0, target: this.enabled ? this.config.warmPoolSize : 0 };
+    return { size: this.enabled ? (await this.spares()).length : 0, target: this.enabled ? this.config.tenants.warmPoolSize : 0 };
   }
 
   /**
@@ -84,15 +84,15 @@ export class WarmPool {
     if (!this.enabled) return 0;
     const template = await this.template.ensureBuilt();
     if (!template) return 0;
-    const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenantDbPrefix), async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenants.databasePrefix), async () => {
       const current = await this.currentPrefix();
       await this.collectGarbage(current);
       let made = 0;
-      for (let size = (await this.spares()).length; size < this.config.warmPoolSize; size += 1) {
+      for (let size = (await this.spares()).length; size < this.config.tenants.warmPoolSize; size += 1) {
         await this.buildSpare(template, `${current}${randomBytes(4).toString('hex')}`);
         made += 1;
       }
-      if (made) this.logger.log({ made, target: this.config.warmPoolSize }, 'warm pool refilled');
+      if (made) this.logger.log({ made, target: this.config.tenants.warmPoolSize }, 'warm pool refilled');
       return made;
     });
     return run.acquired ? run.value : 0;

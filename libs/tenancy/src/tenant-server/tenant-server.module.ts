@@ -15,8 +15,11 @@ const logger = new Logger('TenantServerPool');
     {
       provide: TENANT_SERVER_POOL,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
-        const pool = new Pool({ connectionString: config.tenantServerUrl, max: config.workerConcurrency + 2 });
+      useFactory: (config: Pick<AppConfig, 'tenantServer' | 'provisioning'>) => {
+        const pool = new Pool({
+          connectionString: config.tenantServer.maintenanceUrl,
+          max: config.provisioning.workerConcurrency + 2,
+        });
         // An idle client whose server went away emits 'error'; unheard, it would crash the process.
         pool.on('error', (error) => logger.warn({ err: error }, 'idle tenant server connection lost'));
         return pool;
