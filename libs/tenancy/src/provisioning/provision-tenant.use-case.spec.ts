@@ -1,0 +1,138 @@
+import { Test } from '@nestjs/testing';
+import { KnexTimeoutError } from 'knex';
+import { PinoLogger } from 'nestjs-pino';
+import { TenantError } from '../errors/tenant-error';
+import { TenantEventsPublisher } from '../events/tenant-events.publisher';
+import { AdvisoryLock } from '../master/advisory-lock';
+import { tenantLockKey } from '../master/lock-keys';
+import type { Tenant } from '../registry/tenant';
+import { TenantRepository } from '../registry/tenant.repository';
+import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
+import { ProvisionTenant } from './provision-tenant.use-case';
+
+/** A jest.fn() for each method of a class the use case depends on (Immich's automock). */
+function automock(token: unknown): Record<string, jest.Mock> {
+  if (typeof token !== 'function') throw new Error(`no automock for ${String(token)}`);
+  const methods = Object.getOwnPropertyNames(token.prototype as object).filter((name) => name !== 'constructor');
+  return Object.fromEntries(methods.map((name) => [name, jest.fn()]));
+}
+
+const TENANT_ID = 'tenant-1';
+const tenant = (status: Tenant['status']) =>
+  ({ id: TENANT_ID, status, dbName: 'tenant_acme', dbRole: 'tenant_acme', dbPasswordEncrypted: 'sealed' }) as Tenant;
+const connectionError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+const foreignDatabase = () => TenantError.foreignDatabaseObject('database', 'tenant_acme', 'was not made by this service');
+
+describe('ProvisionTenant', () => {
+  let provision: ProvisionTenant;
+  let tenants: jest.Mocked<TenantRepository>;
+  let databases: jest.Mocked<TenantDatabaseProvisioner>;
+  let lock: jest.Mocked<AdvisoryLock>;
+  let events: jest.Mocked<TenantEventsPublisher>;
+  let logger: jest.Mocked<PinoLogger>;
+
+  beforeEach(async () => {
+    const module = await Test.createTestingModule({ providers: [ProvisionTenant] })
+      .useMocker(automock)
+      .compile();
+    provision = module.get(ProvisionTenant);
+    tenants = jest.mocked(module.get(TenantRepository));
+    databases = jest.mocked(module.get(TenantDatabaseProvisioner));
+    lock = jest.mocked(module.get(AdvisoryLock));
+    events = jest.mocked(module.get(TenantEventsPublisher));
+    logger = jest.mocked(module.get(PinoLogger));
+    const cipher = jest.mocked(module.get(TenantSecretCipher));
+
+    lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
+    cipher.generatePassword.mockReturnValue('fresh password');
+    cipher.encrypt.mockReturnValue('sealed');
+    cipher.decrypt.mockReturnValue('password');
+    tenants.startAttempt.mockResolvedValue(tenant('provisioning'));
+    tenants.markReady.mockResolvedValue(tenant('ready'));
+    tenants.recordAttemptFailure.mockImplementation(async (_id, _error, finalAttempt) =>
+      tenant(finalAttempt ? 'failed' : 'provisioning'),
+    );
+    databases.createDatabase.mockResolvedValue({ origin: 'created' });
+  });
+
+  it('provisions the tenant under its advisory lock and publishes it ready', async () => {
+    await provision.execute({ tenantId: TENANT_ID, final: false });
+    expect(lock.tryRunExclusive).toHaveBeenCalledWith(tenantLockKey(TENANT_ID), expect.any(Function));
+    expect(databases.migrate).toHaveBeenCalled();
+    expect(events.publish).toHaveBeenLastCalledWith(tenant('ready'));
+    expect(tenants.recordAttemptFailure).not.toHaveBeenCalled();
+  });
+
+  it('does nothing when the tenant needs no attempt (already ready, or gone)', async () => {
+    tenants.startAttempt.mockResolvedValue(undefined);
+    await provision.execute({ tenantId: TENANT_ID, final: true });
+    expect(databases.createDatabase).not.toHaveBeenCalled();
+  });
+
+  it('refuses with busy, without touching the tenant, when another process holds its lock', async () => {
+    lock.tryRunExclusive.mockResolvedValue({ acquired: false });
+    const error: unknown = await provision.execute({ tenantId: TENANT_ID, final: true }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TenantError);
+    expect(error).toMatchObject({ code: 'busy', details: { tenantId: TENANT_ID } });
+    expect(tenants.startAttempt).not.toHaveBeenCalled();
+  });
+
+  describe('when an attempt fails', () => {
+    it('records the failure of a non-final attempt without making the tenant failed, and rethrows', async () => {
+      const error = new Error('migration 003 failed');
+      databases.migrate.mockRejectedValue(error);
+
+      await expect(provision.execute({ tenantId: TENANT_ID, final: false })).rejects.toBe(error);
+      expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, 'migration 003 failed', false);
+      expect(events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ status: 'failed' }));
+    });
+
+    it('makes the tenant failed on the final attempt, publishes it, and rethrows', async () => {
+      const error = new Error('migration 003 failed');
+      databases.migrate.mockRejectedValue(error);
+
+      await expect(provision.execute({ tenantId: TENANT_ID, final: true })).rejects.toBe(error);
+      expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, 'migration 003 failed', true);
+      expect(events.publish).toHaveBeenLastCalledWith(tenant('failed'));
+    });
+
+    it.each([
+      ['a refused connection', connectionError()],
+      ['a pool timeout', new KnexTimeoutError('Knex: Timeout acquiring a connection')],
+      ['a server restart', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ])('never makes the tenant failed for %s, even on the final attempt', async (_what, error) => {
+      databases.createDatabase.mockRejectedValue(error);
+
+      await expect(provision.execute({ tenantId: TENANT_ID, final: true })).rejects.toBe(error);
+      expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, error.message, false);
+      expect(events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ status: 'failed' }));
+    });
+
+    it.each([true, false])('makes the tenant failed for a foreign database object on any attempt (final: %s)', async (final) => {
+      const error = foreignDatabase();
+      databases.createDatabase.mockRejectedValue(error);
+
+      await expect(provision.execute({ tenantId: TENANT_ID, final })).rejects.toBe(error);
+      expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, error.message, true);
+      expect(events.publish).toHaveBeenLastCalledWith(tenant('failed'));
+    });
+
+    it('records something that is not an Error by its text', async () => {
+      databases.createDatabase.mockRejectedValue('plain text');
+      await expect(provision.execute({ tenantId: TENANT_ID, final: false })).rejects.toBe('plain text');
+      expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, 'plain text', false);
+    });
+
+    it('swallows an error while recording the failure with a warning, and rethrows the original error', async () => {
+      const error = new Error('migration 003 failed');
+      const recordingError = connectionError();
+      databases.migrate.mockRejectedValue(error);
+      tenants.recordAttemptFailure.mockRejectedValue(recordingError);
+
+      await expect(provision.execute({ tenantId: TENANT_ID, final: true })).rejects.toBe(error);
+      expect(logger.warn).toHaveBeenCalledWith({ err: recordingError }, expect.stringContaining('could not record'));
+      expect(events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ status: 'failed' }));
+    });
+  });
+});
