@@ -56,7 +56,9 @@ export class ProvisionTenant {
       password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
     };
     const { origin, sealedPassword } = await this.databases.createDatabase(spec);
-    await this.tenants.recordDatabaseCreated(tenant.id, sealedPassword);
+    // A warm spare's role brings its own password, which replaces the one stored for this attempt.
+    if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
+    else await this.tenants.recordDatabaseCreated(tenant.id);
     await this.databases.migrate(spec, origin);
     await this.events.publish(await this.tenants.markReady(tenant.id));
     this.logger.info({ origin }, 'tenant database ready');

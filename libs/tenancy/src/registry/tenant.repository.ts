@@ -19,6 +19,17 @@ interface TenantRow {
   ready_at: Date | null;
 }
 
+interface IdempotencyKeyRow {
+  key: string;
+  request_hash: string;
+  tenant_id: string;
+}
+
+/** The columns an update may set, `ready_at` to the database's clock; every update also sets `updated_at`. */
+type TenantChanges = Partial<
+  Pick<TenantRow, 'status' | 'step' | 'last_error' | 'db_password_encrypted'> & { ready_at: Knex.Raw<Date> }
+>;
+
 export interface NewTenant {
   name: string;
   slug: string;
@@ -54,7 +65,11 @@ export class TenantRepository {
       if (!idempotency) return toTenant((await insert(this.master))[0]!);
       return await this.master.transaction(async (trx) => {
         const [row] = await insert(trx);
-        await trx('idempotency_keys').insert({ key: idempotency.key, request_hash: idempotency.requestHash, tenant_id: row!.id });
+        await trx<IdempotencyKeyRow>('idempotency_keys').insert({
+          key: idempotency.key,
+          request_hash: idempotency.requestHash,
+          tenant_id: row!.id,
+        });
         return toTenant(row!);
       });
     } catch (error) {
@@ -66,7 +81,7 @@ export class TenantRepository {
   }
 
   async findByIdempotencyKey(key: string): Promise<(IdempotencyRecord & { tenantId: string }) | undefined> {
-    const row = await this.master('idempotency_keys').where({ key }).first();
+    const row = await this.master<IdempotencyKeyRow>('idempotency_keys').where({ key }).first();
     return row && { key: row.key, requestHash: row.request_hash, tenantId: row.tenant_id };
   }
 
@@ -135,10 +150,13 @@ export class TenantRepository {
     await this.update(id, { db_password_encrypted: encrypted });
   }
 
-  /** The database exists; a warm spare brings its own role password, which replaces ours. */
-  async recordDatabaseCreated(id: string, sealedPassword?: string): Promise<void> {
-    const step: ProvisioningStep = 'database_created';
-    await this.update(id, sealedPassword ? { step, db_password_encrypted: sealedPassword } : { step });
+  async recordDatabaseCreated(id: string): Promise<void> {
+    await this.update(id, { step: 'database_created' });
+  }
+
+  /** The database exists, taken from the warm pool: the spare's role brings its own password, which replaces ours. */
+  async recordSpareTaken(id: string, sealedPassword: string): Promise<void> {
+    await this.update(id, { step: 'database_created', db_password_encrypted: sealedPassword });
   }
 
   async markReady(id: string): Promise<Tenant> {
@@ -161,7 +179,7 @@ export class TenantRepository {
     return count === 1;
   }
 
-  private async update(id: string, changes: Record<string, unknown>): Promise<Tenant> {
+  private async update(id: string, changes: TenantChanges): Promise<Tenant> {
     const [row] = await this.tenants()
       .where({ id })
       .update({ ...changes, updated_at: this.master.fn.now() })
