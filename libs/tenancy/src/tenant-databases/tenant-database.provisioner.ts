@@ -106,11 +106,10 @@ export class TenantDatabaseProvisioner {
    */
   async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<void> {
     if (origin === 'pool') return;
-    await this.migrator.migrateBeforeHandOut(spec.dbName, {
-      role: spec.role,
-      reassignFrom: await this.ownerOfCopiedTables(origin),
-      freeStaleLock: origin === 'existing',
-    });
+    const owners = { role: spec.role, reassignFrom: await this.ownerOfCopiedTables(origin) };
+    // Only an earlier attempt's database can hold the lock of a migration killed midway.
+    if (origin === 'existing') await this.migrator.resumeBeforeHandOut(spec.dbName, owners);
+    else await this.migrator.migrateBeforeHandOut(spec.dbName, owners);
   }
 
   /** A template copy's tables belong to the template's owner role until handed over. */

@@ -9,16 +9,11 @@ import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 
-export interface MigrationRun {
+export interface MigrationOwners {
   /** The role that will own what the migrations create. */
   role: string;
   /** Objects owned by this role (a template's) are handed to `role` first. */
   reassignFrom?: string;
-  /**
-   * Frees a Knex migration lock left by a process killed mid-migration. Safe only because the
-   * caller holds the tenant's advisory lock, so no other migration can be running.
-   */
-  freeStaleLock: boolean;
 }
 
 const UNDEFINED_TABLE = '42P01';
@@ -43,17 +38,30 @@ export class TenantSchemaMigrator {
    * (REASSIGN OWNED needs rights on both roles). The migrations run under SET ROLE so that what
    * they create belongs to `role`.
    */
-  async migrateBeforeHandOut(dbName: string, run: MigrationRun): Promise<void> {
+  async migrateBeforeHandOut(dbName: string, owners: MigrationOwners): Promise<void> {
     const url = withDatabase(this.config.tenantServer.maintenanceUrl, dbName);
     // One plain connection settles the common case (a template copy, already current);
     // Knex and its migration lock are only brought in when something is to be applied.
     const pending = await withClient(url, async (client) => {
-      if (run.reassignFrom) {
-        await client.query(`REASSIGN OWNED BY ${quoteIdentifier(run.reassignFrom)} TO ${quoteIdentifier(run.role)}`);
-      }
-      return this.readyToMigrate(client, run.freeStaleLock);
+      await reassignOwned(client, owners);
+      return this.countPending(client);
     });
-    if (pending > 0) await this.applyPending(url, `SET ROLE ${quoteIdentifier(run.role)}`);
+    if (pending > 0) await this.applyPendingAs(url, owners.role);
+  }
+
+  /**
+   * The same for a tenant database an earlier attempt left, which may hold the migration lock of
+   * a process killed mid-migration: that lock is freed first. Safe only because the caller holds
+   * the tenant's advisory lock, so no other migration can be running.
+   */
+  async resumeBeforeHandOut(dbName: string, owners: MigrationOwners): Promise<void> {
+    const url = withDatabase(this.config.tenantServer.maintenanceUrl, dbName);
+    const pending = await withClient(url, async (client) => {
+      await reassignOwned(client, owners);
+      await freeStaleLock(client);
+      return this.countPending(client);
+    });
+    if (pending > 0) await this.applyPendingAs(url, owners.role);
   }
 
   /**
@@ -63,22 +71,25 @@ export class TenantSchemaMigrator {
    * So every statement, the lock freeing and the reads included, runs as the tenant's own role.
    */
   async migrateAsTenant(tenantLoginUrl: string): Promise<void> {
-    const pending = await withClient(tenantLoginUrl, (client) => this.readyToMigrate(client, true));
-    if (pending > 0) await this.applyPending(tenantLoginUrl);
+    const pending = await withClient(tenantLoginUrl, async (client) => {
+      await freeStaleLock(client);
+      return this.countPending(client);
+    });
+    if (pending > 0) await this.applyPending(tenantLoginUrl, { min: 0, max: 1 });
   }
 
-  /** Frees a stale lock if asked, and counts the migrations not applied yet. */
-  private async readyToMigrate(client: Client, freeStaleLock: boolean): Promise<number> {
-    if (freeStaleLock) await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
-    return this.countPending(client);
+  /** Applies the pending migrations under SET ROLE `role`, taken on the one connection Knex opens. */
+  private async applyPendingAs(url: string, role: string): Promise<void> {
+    const setRole = `SET ROLE ${quoteIdentifier(role)}`;
+    await this.applyPending(url, {
+      min: 0,
+      max: 1,
+      afterCreate: (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
+        connection.query(setRole, (error) => done(error, connection)),
+    });
   }
 
-  private async applyPending(url: string, onConnect?: string): Promise<void> {
-    const pool: Knex.PoolConfig = { min: 0, max: 1 };
-    if (onConnect) {
-      pool.afterCreate = (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
-        connection.query(onConnect, (error) => done(error, connection));
-    }
+  private async applyPending(url: string, pool: Knex.PoolConfig): Promise<void> {
     const tenantDatabase = knex({ client: 'pg', connection: url, pool, log: knexLog(TenantSchemaMigrator.name) });
     try {
       await tenantDatabase.migrate.latest({ migrationSource: this.source });
@@ -90,7 +101,7 @@ export class TenantSchemaMigrator {
   /** How many of the tenant migrations the database lacks: a read, no lock taken. */
   private async countPending(client: Client): Promise<number> {
     const expected = (await this.source.getMigrations()).map((file) => this.source.getMigrationName(file));
-    const rows = await ignoreMissingTable(client.query('SELECT name FROM knex_migrations'));
+    const rows = await ignoreMissingTable(client.query<{ name: string }>('SELECT name FROM knex_migrations'));
     const applied = new Set((rows?.rows ?? []).map((row) => row.name));
     return expected.filter((name) => !applied.has(name)).length;
   }
@@ -99,6 +110,17 @@ export class TenantSchemaMigrator {
   async fingerprint(): Promise<string> {
     return this.source.fingerprint();
   }
+}
+
+/** Hands the objects a template's owner role owns in the database to the role migrating it. */
+async function reassignOwned(client: Client, owners: MigrationOwners): Promise<void> {
+  if (!owners.reassignFrom) return;
+  await client.query(`REASSIGN OWNED BY ${quoteIdentifier(owners.reassignFrom)} TO ${quoteIdentifier(owners.role)}`);
+}
+
+/** Frees a Knex migration lock left by a process killed mid-migration. */
+async function freeStaleLock(client: Client): Promise<void> {
+  await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
 }
 
 /** A database that never ran a migration has no Knex tables yet. */

@@ -67,7 +67,7 @@ export class TenantTemplate {
     await this.admin.createDatabase(templateBuild);
     await this.admin.ensureRole(templateOwner);
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, true);
-    await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner, freeStaleLock: false });
+    await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner });
     await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, false);
     await this.admin.compact(templateBuild);
     await this.admin.drop(template);
