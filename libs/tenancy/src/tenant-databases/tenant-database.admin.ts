@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { createDatabase } from '../postgres/create-database';
-import { quoteIdentifier as q } from '../postgres/quote-identifier';
+import { QuotedIdentifier, quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
 
@@ -28,20 +28,18 @@ export interface DatabaseFacts {
 
 /** Attributes that must never come with a login the service hands out. */
 export const PRIVILEGED_ROLE_ATTRIBUTES = ['SUPERUSER', 'CREATEDB', 'CREATEROLE', 'REPLICATION', 'BYPASSRLS'] as const;
+type PrivilegedRoleAttribute = (typeof PRIVILEGED_ROLE_ATTRIBUTES)[number];
 
 export interface RoleFacts {
   mark?: string;
-  privileged: (typeof PRIVILEGED_ROLE_ATTRIBUTES)[number][];
+  privileged: PrivilegedRoleAttribute[];
 }
 
-/** The role a database is given to, described by its SCRAM verifier, never its password. */
-export interface RoleGrant {
+/** The role a database is handed to, described by its SCRAM verifier, never its password; `mark` goes on both. */
+export interface OwnerRole {
   name: string;
   verifier: string;
   mark: string;
-  canLogin: boolean;
-  /** It exists already (an earlier attempt made it, with the same mark). */
-  exists: boolean;
 }
 
 /** The database being handed over; `building` is the name it was created under, when renamed on the way. */
@@ -52,9 +50,19 @@ export interface DatabaseHandOver {
 
 export type SpareClaim = { claimed: true } | { claimed: false; reason: 'gone' | 'role_exists' };
 
+interface DatabaseRow {
+  datconnlimit: number;
+  mark: string | null;
+  mine: boolean;
+}
+
+/** Each privileged attribute is selected under its own name. */
+type RoleRow = { mark: string | null } & Record<PrivilegedRoleAttribute, boolean>;
+
 /**
  * Server-level operations on tenant databases and roles. Needs CREATEDB and CREATEROLE, not
  * superuser: the provisioner makes itself a member of each role it creates so it may act for it.
+ * Callers pass names and values; every statement is written here, its identifiers quoted.
  */
 @Injectable()
 export class TenantDatabaseAdmin {
@@ -64,7 +72,7 @@ export class TenantDatabaseAdmin {
   ) {}
 
   async describeDatabase(dbName: string): Promise<DatabaseFacts> {
-    const result = await this.server.query(
+    const result = await this.server.query<DatabaseRow>(
       `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
          FROM pg_database WHERE datname = $1`,
       [dbName],
@@ -76,67 +84,73 @@ export class TenantDatabaseAdmin {
   }
 
   async describeRole(role: string): Promise<RoleFacts | undefined> {
-    const result = await this.server.query(
-      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls
+    const result = await this.server.query<RoleRow>(
+      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper AS "SUPERUSER", rolcreatedb AS "CREATEDB",
+              rolcreaterole AS "CREATEROLE", rolreplication AS "REPLICATION", rolbypassrls AS "BYPASSRLS"
          FROM pg_roles WHERE rolname = $1`,
       [role],
     );
     const row = result.rows[0];
     if (!row) return undefined;
-    return {
-      mark: row.mark ?? undefined,
-      privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[`rol${attribute.toLowerCase()}`]),
-    };
+    return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
   }
 
-  /** Creates the database (a copy of `template` if given); false when it exists already. */
-  createDatabase(dbName: string, options: { template?: string } = {}): Promise<boolean> {
-    return createDatabase(this.server, dbName, options.template);
+  /** Creates an empty database; false when it exists already. */
+  createDatabase(dbName: string): Promise<boolean> {
+    return createDatabase(this.server, dbName);
   }
 
-  /**
-   * In one round trip and one transaction (statements sent together in one simple query commit
-   * or fail together): makes the role or sets it again, marks role and database, renames the
-   * database from its building name, makes the role its owner and shuts every other role out.
-   */
-  async giveDatabaseTo(database: DatabaseHandOver, role: RoleGrant): Promise<void> {
-    const name = q(role.name);
-    const attributes = [
-      role.canLogin ? 'LOGIN' : 'NOLOGIN',
-      `PASSWORD ${escapeLiteral(role.verifier)}`,
-      `CONNECTION LIMIT ${this.config.tenants.roleConnectionLimit}`,
-    ].join(' ');
-    const makeRole = role.exists
-      ? [`ALTER ROLE ${name} ${attributes}`]
-      : [`CREATE ROLE ${name} ${attributes}`, `GRANT ${name} TO CURRENT_USER`];
-    const current = q(database.building ?? database.name);
-    const rename = database.building ? [`ALTER DATABASE ${current} RENAME TO ${q(database.name)}`] : [];
-    await this.server.query(
-      [
-        ...makeRole,
-        `COMMENT ON ROLE ${name} IS ${escapeLiteral(role.mark)}`,
-        `COMMENT ON DATABASE ${current} IS ${escapeLiteral(role.mark)}`,
-        ...rename,
-        `ALTER DATABASE ${q(database.name)} OWNER TO ${name}`,
-        `REVOKE ALL ON DATABASE ${q(database.name)} FROM PUBLIC`,
-      ].join('; '),
-    );
+  /** Creates the database as a copy of `template`; false when it exists already. */
+  cloneDatabase(template: string, dbName: string): Promise<boolean> {
+    return createDatabase(this.server, dbName, template);
+  }
+
+  /** Gives a tenant's database to the tenant's new role, which logs in; see `handOver` for how. */
+  async handOverToNewRole(database: DatabaseHandOver, role: OwnerRole): Promise<void> {
+    const owner = q(role.name);
+    await this.inOneTransaction([
+      `CREATE ROLE ${owner} LOGIN PASSWORD ${escapeLiteral(role.verifier)} CONNECTION LIMIT ${this.connectionLimit}`,
+      `GRANT ${owner} TO CURRENT_USER`,
+      ...this.handOver(database, owner, role.mark),
+    ]);
+  }
+
+  /** The same for a role an earlier attempt made (with the same mark): it is set up again, password included. */
+  async handOverToExistingRole(database: DatabaseHandOver, role: OwnerRole): Promise<void> {
+    const owner = q(role.name);
+    await this.inOneTransaction([
+      `ALTER ROLE ${owner} LOGIN PASSWORD ${escapeLiteral(role.verifier)} CONNECTION LIMIT ${this.connectionLimit}`,
+      ...this.handOver(database, owner, role.mark),
+    ]);
+  }
+
+  /** Gives a warm spare's database to a new role of its own, which may not log in until a tenant claims it. */
+  async handOverToNewSpareRole(dbName: string, role: OwnerRole): Promise<void> {
+    const owner = q(role.name);
+    await this.inOneTransaction([
+      `CREATE ROLE ${owner} NOLOGIN PASSWORD ${escapeLiteral(role.verifier)} CONNECTION LIMIT ${this.connectionLimit}`,
+      `GRANT ${owner} TO CURRENT_USER`,
+      ...this.handOver({ name: dbName }, owner, role.mark),
+    ]);
   }
 
   /** A role that cannot log in and that the provisioner may act for. */
   async ensureRole(role: string): Promise<void> {
     if (await this.describeRole(role)) return;
     try {
-      await this.server.query(`CREATE ROLE ${q(role)} NOLOGIN; GRANT ${q(role)} TO CURRENT_USER`);
+      await this.inOneTransaction([`CREATE ROLE ${q(role)} NOLOGIN`, `GRANT ${q(role)} TO CURRENT_USER`]);
     } catch (error) {
       if ((error as { code?: string }).code !== DUPLICATE_OBJECT) throw error;
     }
   }
 
-  /** Lets `role` create tables in the database's public schema, or takes that away again. */
-  async allowCreateInPublicSchema(dbName: string, role: string, allowed: boolean): Promise<void> {
-    const statement = allowed ? `GRANT CREATE ON SCHEMA public TO ${q(role)}` : `REVOKE CREATE ON SCHEMA public FROM ${q(role)}`;
-    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) => client.query(statement));
+  /** Lets `role` create tables in the database's public schema. */
+  async grantCreateInPublicSchema(dbName: string, role: string): Promise<void> {
+    await this.inDatabase(dbName, `GRANT CREATE ON SCHEMA public TO ${q(role)}`);
+  }
+
+  async revokeCreateInPublicSchema(dbName: string, role: string): Promise<void> {
+    await this.inDatabase(dbName, `REVOKE CREATE ON SCHEMA public FROM ${q(role)}`);
   }
 
   /**
@@ -146,9 +160,7 @@ export class TenantDatabaseAdmin {
    * only a superuser may vacuum and no copy contains, are skipped with a notice.
    */
   async compact(dbName: string): Promise<void> {
-    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) =>
-      client.query('VACUUM (FULL, FREEZE)'),
-    );
+    await this.inDatabase(dbName, 'VACUUM (FULL, FREEZE)');
   }
 
   /**
@@ -160,15 +172,13 @@ export class TenantDatabaseAdmin {
     const role = q(target.role);
     const mark = escapeLiteral(target.mark);
     try {
-      await this.server.query(
-        [
-          `ALTER ROLE ${q(spare)} RENAME TO ${role}`,
-          `ALTER DATABASE ${q(spare)} RENAME TO ${q(target.dbName)}`,
-          `COMMENT ON ROLE ${role} IS ${mark}`,
-          `COMMENT ON DATABASE ${q(target.dbName)} IS ${mark}`,
-          `ALTER ROLE ${role} LOGIN`,
-        ].join('; '),
-      );
+      await this.inOneTransaction([
+        `ALTER ROLE ${q(spare)} RENAME TO ${role}`,
+        `ALTER DATABASE ${q(spare)} RENAME TO ${q(target.dbName)}`,
+        `COMMENT ON ROLE ${role} IS ${mark}`,
+        `COMMENT ON DATABASE ${q(target.dbName)} IS ${mark}`,
+        `ALTER ROLE ${role} LOGIN`,
+      ]);
       return { claimed: true };
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -183,18 +193,11 @@ export class TenantDatabaseAdmin {
 
   /** Hands every object `from` owns inside the database to `to`. */
   async reassignInside(dbName: string, from: string, to: string): Promise<void> {
-    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) =>
-      client.query(`REASSIGN OWNED BY ${q(from)} TO ${q(to)}`),
-    );
+    await this.inDatabase(dbName, `REASSIGN OWNED BY ${q(from)} TO ${q(to)}`);
   }
 
   async renameDatabase(from: string, to: string): Promise<void> {
     await this.server.query(`ALTER DATABASE ${q(from)} RENAME TO ${q(to)}`);
-  }
-
-  /** Stores a new SCRAM verifier for the role. */
-  async setPassword(role: string, verifier: string): Promise<void> {
-    await this.server.query(`ALTER ROLE ${q(role)} PASSWORD ${escapeLiteral(verifier)}`);
   }
 
   async roleExists(role: string): Promise<boolean> {
@@ -202,7 +205,8 @@ export class TenantDatabaseAdmin {
   }
 
   async provisionerIsSuperuser(): Promise<boolean> {
-    return (await this.server.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0]?.rolsuper === true;
+    const result = await this.server.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+    return result.rows[0]?.rolsuper === true;
   }
 
   async markTemplate(dbName: string, comment: string): Promise<void> {
@@ -213,16 +217,17 @@ export class TenantDatabaseAdmin {
   /** Database names that start with `prefix`, taken literally. */
   async databasesStartingWith(prefix: string): Promise<string[]> {
     const sql = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
-    return (await this.server.query(sql, [prefix])).rows.map((row) => row.datname);
+    return (await this.server.query<{ datname: string }>(sql, [prefix])).rows.map((row) => row.datname);
   }
 
   async rolesStartingWith(prefix: string): Promise<string[]> {
     const sql = 'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname';
-    return (await this.server.query(sql, [prefix])).rows.map((row) => row.rolname);
+    return (await this.server.query<{ rolname: string }>(sql, [prefix])).rows.map((row) => row.rolname);
   }
 
   async drop(dbName: string): Promise<void> {
-    const result = await this.server.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [dbName]);
+    const sql = 'SELECT datistemplate FROM pg_database WHERE datname = $1';
+    const result = await this.server.query<{ datistemplate: boolean }>(sql, [dbName]);
     // A template must be unmarked before it can be dropped.
     if (result.rows[0]?.datistemplate) await this.server.query(`ALTER DATABASE ${q(dbName)} IS_TEMPLATE false`);
     await this.server.query(`DROP DATABASE IF EXISTS ${q(dbName)} WITH (FORCE)`);
@@ -230,5 +235,38 @@ export class TenantDatabaseAdmin {
 
   async dropRole(role: string): Promise<void> {
     await this.server.query(`DROP ROLE IF EXISTS ${q(role)}`);
+  }
+
+  /**
+   * What every hand-over does after making or setting the role: marks role and database, renames
+   * the database from its building name, makes the role its owner and shuts every other role out.
+   */
+  private handOver(database: DatabaseHandOver, owner: QuotedIdentifier, mark: string): string[] {
+    const current = q(database.building ?? database.name);
+    const target = q(database.name);
+    return [
+      `COMMENT ON ROLE ${owner} IS ${escapeLiteral(mark)}`,
+      `COMMENT ON DATABASE ${current} IS ${escapeLiteral(mark)}`,
+      ...(database.building ? [`ALTER DATABASE ${current} RENAME TO ${target}`] : []),
+      `ALTER DATABASE ${target} OWNER TO ${owner}`,
+      `REVOKE ALL ON DATABASE ${target} FROM PUBLIC`,
+    ];
+  }
+
+  /**
+   * Statements sent together in one simple query commit or fail together: one round trip, one
+   * transaction, with nothing half done after a crash.
+   */
+  private async inOneTransaction(statements: string[]): Promise<void> {
+    await this.server.query(statements.join('; '));
+  }
+
+  /** Runs a statement inside one database, on a connection of its own. */
+  private async inDatabase(dbName: string, statement: string): Promise<void> {
+    await withClient(withDatabase(this.config.tenantServer.maintenanceUrl, dbName), (client) => client.query(statement));
+  }
+
+  private get connectionLimit(): number {
+    return this.config.tenants.roleConnectionLimit;
   }
 }

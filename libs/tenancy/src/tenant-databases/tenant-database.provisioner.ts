@@ -66,11 +66,11 @@ export class TenantDatabaseProvisioner {
     }
     const building = database.state === 'valid' ? undefined : this.names.newTenantDatabase(spec.tenantId);
     const origin = building ? await this.createMissing(building) : 'existing';
-    const verifier = await scramSha256Verifier(spec.password);
-    await this.admin.giveDatabaseTo(
-      { name: spec.dbName, building },
-      { name: spec.role, verifier, mark, canLogin: true, exists: role !== undefined },
-    );
+    const owner = { name: spec.role, verifier: await scramSha256Verifier(spec.password), mark };
+    const handOver = { name: spec.dbName, building };
+    // A role already there is an earlier attempt's (it carries this tenant's mark): it is set up again.
+    if (role) await this.admin.handOverToExistingRole(handOver, owner);
+    else await this.admin.handOverToNewRole(handOver, owner);
     return { origin };
   }
 
@@ -91,7 +91,7 @@ export class TenantDatabaseProvisioner {
     const template = await this.template.usable();
     if (!template) return false;
     try {
-      return await this.admin.createDatabase(dbName, { template });
+      return await this.admin.cloneDatabase(template, dbName);
     } catch (error) {
       if (!TEMPLATE_BUSY_CODES.has((error as { code?: string }).code ?? '')) throw error;
       this.logger.warn({ dbName, err: error }, 'template busy; creating the database without it');

@@ -66,9 +66,9 @@ export class TenantTemplate {
     // run in every copy, also moves shared objects such as databases.
     await this.admin.createDatabase(templateBuild);
     await this.admin.ensureRole(templateOwner);
-    await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, true);
+    await this.admin.grantCreateInPublicSchema(templateBuild, templateOwner);
     await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner });
-    await this.admin.allowCreateInPublicSchema(templateBuild, templateOwner, false);
+    await this.admin.revokeCreateInPublicSchema(templateBuild, templateOwner);
     await this.admin.compact(templateBuild);
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);

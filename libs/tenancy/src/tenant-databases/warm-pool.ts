@@ -104,10 +104,10 @@ export class WarmPool {
    */
   private async buildSpare(template: string, spare: string): Promise<void> {
     const building = `${this.names.spareBuildPrefix}${spare.slice(-8)}`;
-    await this.admin.createDatabase(building, { template });
+    await this.admin.cloneDatabase(template, building);
     const password = this.cipher.generatePassword();
     const verifier = await scramSha256Verifier(password);
-    await this.admin.giveDatabaseTo({ name: building }, { name: spare, verifier, mark: SPARE_MARK, canLogin: false, exists: false });
+    await this.admin.handOverToNewSpareRole(building, { name: spare, verifier, mark: SPARE_MARK });
     await this.admin.reassignInside(building, this.names.templateOwner, spare);
     await this.records.record(spare, this.cipher.encrypt(password, spare));
     await this.admin.renameDatabase(building, spare);
