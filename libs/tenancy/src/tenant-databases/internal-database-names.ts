@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WarmSpareFormat } from './warm-spare.format';
 
 /**
  * Names of the service's own databases and roles on the tenant server. They start with the
@@ -26,13 +27,14 @@ export class InternalDatabaseNames {
     return `${this.prefix}_template_owner`;
   }
 
-  /** Pool databases of one template version share this beginning. */
-  poolPrefix(templateHash: string): string {
-    return `${this.prefix}_pool_${templateHash.slice(0, 12)}_`;
+  /** The warm pool's spares: their names and how they are written down. */
+  get warmSpares(): WarmSpareFormat {
+    return new WarmSpareFormat(this.anyInternalPrefix);
   }
 
+  /** Every warm spare and spare role starts with this. */
   get anyPoolPrefix(): string {
-    return `${this.prefix}_pool_`;
+    return this.warmSpares.anyPrefix;
   }
 
   /**
@@ -41,10 +43,5 @@ export class InternalDatabaseNames {
    */
   newTenantDatabase(tenantId: string): string {
     return `${this.prefix}_new_${createHash('sha256').update(tenantId).digest('hex').slice(0, 16)}`;
-  }
-
-  /** A spare is put together under this name and renamed into the pool when complete. */
-  get spareBuildPrefix(): string {
-    return `${this.prefix}_poolbuild_`;
   }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -9,11 +8,8 @@ import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantTemplate } from './tenant-template';
+import { NewSpare, resealSparePasswordForTenant, sealSparePassword, WarmSpareFormat } from './warm-spare.format';
 import { WarmSpareRepository } from './warm-spare.repository';
-
-/** Part of every spare's name: a spare built another way is stale and never handed out. */
-const SPARE_FORMAT = 'p2';
-const SPARE_MARK = 'tenancy warm spare';
 
 export interface SpareClaimTarget {
   tenantId: string;
@@ -32,12 +28,14 @@ export type WarmPoolLevel = {
  * Spare databases cloned from the current template ahead of demand, each owned, with all its
  * tables, by a role of its own. Provisioning renames spare and role to the tenant's names in one
  * transaction: no CREATE DATABASE, no migration, no connection to the new database. A spare's
- * name carries its template's fingerprint, so one built from older migrations is never handed out.
+ * name carries its template's fingerprint, so one built from older migrations is never handed out
+ * (warm-spare.format.ts says how spares are named, marked and sealed).
  */
 @Injectable()
 export class WarmPool {
   private readonly logger = new Logger(WarmPool.name);
   private readonly names: InternalDatabaseNames;
+  private readonly format: WarmSpareFormat;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
@@ -48,6 +46,7 @@ export class WarmPool {
     private readonly records: WarmSpareRepository,
   ) {
     this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
+    this.format = this.names.warmSpares;
   }
 
   get enabled(): boolean {
@@ -60,12 +59,12 @@ export class WarmPool {
    */
   async claim(target: SpareClaimTarget): Promise<string | undefined> {
     if (!this.enabled) return undefined;
-    const spares = await this.spares();
-    const sealed = await this.records.sealedPasswords(spares);
-    // In random order, so that workers claiming at the same moment seldom reach for the same spare.
-    for (const spare of shuffle(spares.filter((name) => sealed.has(name)))) {
+    // Only the spares the master has a record of, in random order, so that workers claiming at the
+    // same moment seldom reach for the same spare.
+    const recorded = await this.records.sealedPasswords(await this.spares());
+    for (const [spare, sealedPassword] of shuffle([...recorded])) {
       const claim = await this.admin.claimSpare(spare, target);
-      if (claim.claimed) return this.cipher.encrypt(this.cipher.decrypt(sealed.get(spare)!, spare), target.tenantId);
+      if (claim.claimed) return resealSparePasswordForTenant(this.cipher, spare, sealedPassword, target.tenantId);
       // The tenant's role is left from an earlier attempt: take the path that reuses it.
       if (claim.reason === 'role_exists') return undefined;
     }
@@ -85,11 +84,11 @@ export class WarmPool {
     const template = await this.template.ensureBuilt();
     if (!template) return 0;
     const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenants.databasePrefix), async () => {
-      const current = await this.currentPrefix();
-      await this.collectGarbage(current);
+      const fingerprint = await this.template.currentFingerprint();
+      await this.collectGarbage(this.format.currentPrefix(fingerprint));
       let made = 0;
       for (let size = (await this.spares()).length; size < this.config.tenants.warmPoolSize; size += 1) {
-        await this.buildSpare(template, `${current}${randomBytes(4).toString('hex')}`);
+        await this.buildSpare(template, this.format.newSpare(fingerprint));
         made += 1;
       }
       if (made) this.logger.log({ made, target: this.config.tenants.warmPoolSize }, 'warm pool refilled');
@@ -102,36 +101,31 @@ export class WarmPool {
    * The role gets its password now, as a SCRAM verifier computed here, so a claim pays for no
    * hashing; the password itself is kept sealed in master, which tenants cannot reach.
    */
-  private async buildSpare(template: string, spare: string): Promise<void> {
-    const building = `${this.names.spareBuildPrefix}${spare.slice(-8)}`;
-    await this.admin.cloneDatabase(template, building);
+  private async buildSpare(template: string, spare: NewSpare): Promise<void> {
+    await this.admin.cloneDatabase(template, spare.building);
     const password = this.cipher.generatePassword();
     const verifier = await scramSha256Verifier(password);
-    await this.admin.handOverToNewSpareRole(building, { name: spare, verifier, mark: SPARE_MARK });
-    await this.admin.reassignInside(building, this.names.templateOwner, spare);
-    await this.records.record(spare, this.cipher.encrypt(password, spare));
-    await this.admin.renameDatabase(building, spare);
+    await this.admin.handOverToNewSpareRole(spare.building, { name: spare.name, verifier, mark: this.format.mark });
+    await this.admin.reassignInside(spare.building, this.names.templateOwner, spare.name);
+    await this.records.record(spare.name, sealSparePassword(this.cipher, spare.name, password));
+    await this.admin.renameDatabase(spare.building, spare.name);
   }
 
   private async collectGarbage(currentPrefix: string): Promise<void> {
-    const databases = await this.admin.databasesStartingWith(this.names.anyPoolPrefix);
+    const databases = await this.admin.databasesStartingWith(this.format.anyPrefix);
     for (const stale of databases.filter((name) => !name.startsWith(currentPrefix))) await this.admin.drop(stale);
-    for (const unfinished of await this.admin.databasesStartingWith(this.names.spareBuildPrefix)) {
+    for (const unfinished of await this.admin.databasesStartingWith(this.format.buildPrefix)) {
       await this.admin.drop(unfinished);
     }
     const live = await this.admin.databasesStartingWith(currentPrefix);
-    for (const role of await this.admin.rolesStartingWith(this.names.anyPoolPrefix)) {
+    for (const role of await this.admin.rolesStartingWith(this.format.anyPrefix)) {
       if (!live.includes(role)) await this.admin.dropRole(role);
     }
     await this.records.keepOnly(live);
   }
 
   private async spares(): Promise<string[]> {
-    return this.admin.databasesStartingWith(await this.currentPrefix());
-  }
-
-  private async currentPrefix(): Promise<string> {
-    return this.names.poolPrefix(SPARE_FORMAT + (await this.template.currentFingerprint()));
+    return this.admin.databasesStartingWith(this.format.currentPrefix(await this.template.currentFingerprint()));
   }
 }
 

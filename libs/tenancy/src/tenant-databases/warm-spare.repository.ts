@@ -1,28 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
+import type { SealedSparePassword } from './warm-spare.format';
+
+interface WarmSpareRow {
+  name: string;
+  sealed_password: SealedSparePassword;
+}
 
 /**
- * The master's record of each warm spare: its role's preset password, sealed for the spare's
- * name. A database that looks like a spare but has no record here was not built by the service
- * and is never handed out.
+ * The master's record of each warm spare: its role's preset password, sealed for the spare
+ * (warm-spare.format.ts). A database that looks like a spare but has no record here was not
+ * built by the service and is never handed out.
  */
 @Injectable()
 export class WarmSpareRepository {
   constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
 
-  async record(name: string, sealedPassword: string): Promise<void> {
-    await this.master('warm_spares').insert({ name, sealed_password: sealedPassword }).onConflict('name').merge();
+  async record(name: string, sealedPassword: SealedSparePassword): Promise<void> {
+    await this.spares().insert({ name, sealed_password: sealedPassword }).onConflict('name').merge();
   }
 
-  async sealedPasswords(names: string[]): Promise<Map<string, string>> {
+  /** The sealed passwords of those of these spares that have a record, by name. */
+  async sealedPasswords(names: string[]): Promise<Map<string, SealedSparePassword>> {
     if (!names.length) return new Map();
-    const rows = await this.master('warm_spares').select('name', 'sealed_password').whereIn('name', names);
+    const rows = await this.spares().select('name', 'sealed_password').whereIn('name', names);
     return new Map(rows.map((row) => [row.name, row.sealed_password]));
   }
 
   /** Forgets every spare but these (the rest were claimed or dropped). */
   async keepOnly(names: string[]): Promise<void> {
-    await this.master('warm_spares').whereNotIn('name', names).delete();
+    await this.spares().whereNotIn('name', names).delete();
+  }
+
+  private spares() {
+    return this.master<WarmSpareRow>('warm_spares');
   }
 }
