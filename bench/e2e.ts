@@ -1,6 +1,7 @@
+import { sleep } from '../test/support/processes/wait';
 import { BenchIdentity, countingCheckpoints, withRedis } from './resources';
 import { PoolState, Stack, StatusView } from './stack';
-import { percentile, round, sleep, summarize, Summary, timedSeries } from './stats';
+import { percentile, round, summarize, Summary, timedSeries } from './stats';
 
 const POLL_MS = 5;
 const TENANT_TIMEOUT_MS = 60_000;

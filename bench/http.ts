@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../test/support/processes/free-port';
+import { sleep } from '../test/support/processes/wait';
 import type { BenchIdentity } from './resources';
-import { freePort, startBareApp, stop } from './services';
+import { startBareApp } from './services';
 import { Stack } from './stack';
-import { round, sleep } from './stats';
+import { round } from './stats';
 
 interface CannonResult {
   requests: { average: number; total: number };
@@ -70,16 +72,16 @@ export async function measureHttp(id: BenchIdentity, duration: number): Promise<
   try {
     const { id: tenantId } = await stack.create('bench http');
     while ((await stack.status(tenantId)).status !== 'ready') await sleep(10);
-    await Promise.all(stack.workers.map(stop));
-    status = await load(`${stack.api.url}/org/${tenantId}/status`, { authorization: stack.authorization }, duration);
+    await Promise.all(stack.workers.map((worker) => worker.stop()));
+    status = await load(`${stack.api.baseUrl}/org/${tenantId}/status`, { authorization: stack.authorization }, duration);
   } finally {
     await stack.stopAndReset();
   }
   const bareApp = await startBareApp(await freePort());
   try {
-    const bare = await load(`${bareApp.url}/bare`, {}, duration);
+    const bare = await load(`${bareApp.baseUrl}/bare`, {}, duration);
     return { connections: CONNECTIONS, duration_s: duration, warmup_s: WARMUP_S, status, bare };
   } finally {
-    await stop(bareApp);
+    await bareApp.stop();
   }
 }

@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
+import { sleep } from '../test/support/processes/wait';
 import { E2E_CONFIGS, E2eResult, measureE2e, measureThroughput, ThroughputResult } from './e2e';
 import { measureFloor, measurePoc } from './floor';
 import { measureHttp } from './http';
@@ -17,7 +18,7 @@ import {
   serverFacts,
 } from './resources';
 import { removeRunDir, ROOT, snapshotBuild, stopAll } from './services';
-import { round, sleep } from './stats';
+import { round } from './stats';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick

@@ -1,7 +1,9 @@
+import { freePort } from '../test/support/processes/free-port';
+import type { ServiceProcess } from '../test/support/processes/service-process';
+import { sleep } from '../test/support/processes/wait';
 import { JsonClient } from './json-client';
 import { BenchIdentity, deleteRedisKeys, dropDatabases, dropRoles } from './resources';
-import { closing, freePort, serviceEnv, Service, startApi, startWorker, stop } from './services';
-import { sleep } from './stats';
+import { closing, serviceEnv, startApi, startWorker } from './services';
 
 const POOL_FILL_TIMEOUT_MS = 60_000;
 /** What the brief allows when the worker does not report its pool. */
@@ -36,10 +38,10 @@ export class Stack {
 
   private constructor(
     readonly id: BenchIdentity,
-    readonly api: Service,
-    readonly workers: Service[],
+    readonly api: ServiceProcess,
+    readonly workers: ServiceProcess[],
   ) {
-    this.client = new JsonClient(api.url, { authorization: this.authorization });
+    this.client = new JsonClient(api.baseUrl, { authorization: this.authorization });
   }
 
   static async start(id: BenchIdentity, workers: number, extra: Record<string, string | undefined>): Promise<Stack> {
@@ -53,7 +55,7 @@ export class Stack {
     const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) {
-      await Promise.all(started.map(stop));
+      await Promise.all(started.map((service) => service.stop()));
       throw failure.reason;
     }
     const [api, ...workerServices] = started;
@@ -63,7 +65,7 @@ export class Stack {
   /** Stops the processes and forgets everything they made, so the next stack starts clean. */
   async stopAndReset(): Promise<void> {
     this.client.close();
-    await Promise.all([this.api, ...this.workers].map(stop));
+    await Promise.all([this.api, ...this.workers].map((service) => service.stop()));
     if (closing()) return; // the run's own cleanup (after Ctrl-C) drops everything
     await dropDatabases(this.id);
     await dropRoles(this.id);
@@ -105,7 +107,7 @@ export class Stack {
   async poolStates(): Promise<(PoolState | undefined)[]> {
     return Promise.all(
       this.workers.map(async (worker) => {
-        const response = await fetch(`${worker.url}/health`);
+        const response = await fetch(`${worker.baseUrl}/health`);
         const body = (await response.json()) as Record<string, Record<string, unknown> | undefined>;
         const detail = (body.details ?? body.info ?? body.error)?.warm_pool as Partial<PoolState> | undefined;
         return typeof detail?.size === 'number' && typeof detail.target === 'number'

@@ -33,8 +33,6 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * factor) / factor;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `warmup` discarded iterations, then `n` timed ones, one after another; returns the timed
  * durations and their wall-clock total. Every series gets the same warm-up, because the first

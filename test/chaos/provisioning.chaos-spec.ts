@@ -5,7 +5,7 @@ import { flakyMigrationsDir, PLANNED_FAILURES } from './support/flaky-migration'
 import { report } from './support/results-table';
 import { runScenario } from './support/run-scenario';
 import type { Tally } from './support/tally';
-import { sleep } from './support/wait';
+import { sleep } from '../support/processes/wait';
 
 /** Real api and worker processes, a private PostgreSQL and Redis, and things going wrong. */
 describe('tenant provisioning under chaos', () => {
@@ -103,7 +103,7 @@ describe('tenant provisioning under chaos', () => {
     }), 150_000);
 
   it(`4: a tenant migration that fails ${PLANNED_FAILURES} times, then succeeds`, async () => {
-    const flaky = flakyMigrationsDir(path.join(lab.appDir, 'dist/migrations/tenant'), path.join(lab.root, 'flaky'));
+    const flaky = flakyMigrationsDir(path.join(lab.build.dir, 'dist/migrations/tenant'), path.join(lab.root, 'flaky'));
     await runScenario(lab, results, {
       key: 's4',
       title: '4 flaky migration',

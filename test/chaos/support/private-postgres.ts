@@ -3,7 +3,7 @@ import { chownSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { pollUntil, sleep } from './wait';
+import { pollUntil, sleep } from '../../support/processes/wait';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const run = promisify(execFile);

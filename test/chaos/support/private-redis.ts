@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import IORedis from 'ioredis';
-import { pollUntil, sleep } from './wait';
+import { pollUntil, sleep } from '../../support/processes/wait';
 
 /** A redis-server child without persistence: a restart comes back empty. */
 export class PrivateRedis {

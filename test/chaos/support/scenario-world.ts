@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { BuiltApp } from '../../support/processes/build-snapshot';
+import { freePort } from '../../support/processes/free-port';
+import { ServiceProcess } from '../../support/processes/service-process';
+import { sleep } from '../../support/processes/wait';
 import type { ChaosLab } from './chaos-lab';
-import { freePort } from './free-port';
-import { ServiceProcess } from './service-process';
-import { sleep } from './wait';
 
 /** Sent on every request, so the harness keeps working once the api requires it. */
 const ADMIN_API_KEY = `chaos-${randomBytes(16).toString('hex')}`;
@@ -142,7 +143,7 @@ export class ScenarioWorld {
     return this.accepted.map((tenant) => tenant.id);
   }
 
-  private async service(name: string, app: 'api' | 'worker'): Promise<ServiceProcess> {
+  private async service(name: string, app: BuiltApp): Promise<ServiceProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -163,8 +164,7 @@ export class ScenarioWorld {
       CREATE_RATE_LIMIT: '0',
       ...this.options.env,
     };
-    const service = new ServiceProcess(name, this.lab.script(app), env, port, path.join(this.logDir, `${name}.log`), this.lab.root);
-    this.lab.track(service);
-    return service;
+    const logFile = path.join(this.logDir, `${name}.log`);
+    return this.lab.services.add(new ServiceProcess({ name, args: [this.lab.build.script(app)], env, port, logFile, cwd: this.lab.root }));
   }
 }

@@ -1,39 +1,61 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import { pollUntil } from './wait';
 
 const READY_TIMEOUT_MS = 30_000;
 const GRACEFUL_STOP_MS = 10_000;
+const LOG_TAIL_LINES = 40;
 
-/** One api or worker process (`node dist/.../main.js`), its output appended to `logFile`. */
+export interface ServiceSpec {
+  name: string;
+  /** What `node` runs: a script, or options and a script (`-r ts-node/register app.ts`). */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The port the process serves HTTP on, at 127.0.0.1. */
+  port: number;
+  cwd: string;
+  /** The process's output is appended here, between lines marking each start, signal and exit. */
+  logFile: string;
+  /** Paths that must answer 2xx, in turn, before the process counts as healthy. */
+  readyPaths?: string[];
+  readyTimeoutMs?: number;
+}
+
+/**
+ * One node process serving HTTP (a built api or worker, say), started, checked and stopped the
+ * way an operator or a crash would: health polling, SIGTERM, kill -9, SIGSTOP/SIGCONT.
+ */
 export class ServiceProcess {
   /** Exits nobody asked for, e.g. a crash when a connection drops. */
   readonly unexpectedExits: string[] = [];
   private child?: ChildProcess;
   private stopping = false;
 
-  constructor(
-    readonly name: string,
-    private readonly script: string,
-    private readonly env: NodeJS.ProcessEnv,
-    readonly port: number,
-    readonly logFile: string,
-    private readonly cwd: string,
-  ) {}
+  constructor(private readonly spec: ServiceSpec) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get logFile(): string {
+    return this.spec.logFile;
+  }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.spec.port}`;
   }
 
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Spawns the process and waits until it is healthy; one that is not is stopped, and the error quotes its log. */
   async start(): Promise<void> {
     this.mark(`starting ${this.name}`);
     const log = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [this.script], { cwd: this.cwd, env: this.env, stdio: ['ignore', log, log] });
+    const { args, cwd, env } = this.spec;
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', log, log] });
     closeSync(log);
     this.child = child;
     this.stopping = false;
@@ -42,22 +64,25 @@ export class ServiceProcess {
       this.mark(`${this.name} exited (${how})`);
       if (!this.stopping && this.child === child) this.unexpectedExits.push(`${this.name} exited by itself (${how})`);
     });
-    if (!(await this.waitHealthy(READY_TIMEOUT_MS))) {
-      const what = this.running ? `was not ready within ${READY_TIMEOUT_MS} ms` : 'exited during start-up';
-      throw new Error(`${this.name} ${what} (log: ${this.logFile})`);
-    }
+    const timeoutMs = this.spec.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    if (await this.waitHealthy(timeoutMs)) return;
+    const what = this.running ? `was not ready within ${timeoutMs} ms` : 'exited during start-up';
+    await this.stop();
+    throw new Error(`${this.name} ${what} (log: ${this.logFile}):\n  ${this.logTail().join('\n  ')}`);
   }
 
   /**
-   * Liveness first, then readiness (/health: master database, Redis and, for a worker, the
-   * BullMQ worker). False at once when the process is gone.
+   * Each ready path in turn; by default liveness, then readiness (/health: master database,
+   * Redis and, for a worker, the BullMQ worker). False at once when the process is gone.
    */
   async waitHealthy(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    for (const path of ['/health/live', '/health']) {
+    for (const path of this.spec.readyPaths ?? ['/health/live', '/health']) {
       const ok = await pollUntil(async () => {
         if (!this.running) return true;
-        return (await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(3_000) })).ok;
+        const response = await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(3_000) });
+        await response.arrayBuffer();
+        return response.ok;
       }, deadline - Date.now());
       if (!ok || !this.running) return false;
     }
@@ -65,7 +90,7 @@ export class ServiceProcess {
   }
 
   async kill9(): Promise<void> {
-    this.mark(`chaos: kill -9 ${this.name}`);
+    this.mark(`kill -9 ${this.name}`);
     await this.signal('SIGKILL');
   }
 
@@ -78,7 +103,7 @@ export class ServiceProcess {
     const inTime = await Promise.race([this.signal('SIGTERM').then(() => true), gaveUp]);
     clearTimeout(timer);
     if (!inTime) {
-      this.mark(`chaos: ${this.name} ignored SIGTERM for ${GRACEFUL_STOP_MS} ms; kill -9`);
+      this.mark(`${this.name} ignored SIGTERM for ${GRACEFUL_STOP_MS} ms; kill -9`);
       this.unexpectedExits.push(`${this.name} did not exit within ${GRACEFUL_STOP_MS} ms of SIGTERM`);
       await this.signal('SIGKILL');
     }
@@ -86,12 +111,12 @@ export class ServiceProcess {
 
   /** SIGSTOP: the process keeps its connections but does nothing until `thaw()`. */
   freeze(): void {
-    this.mark(`chaos: SIGSTOP ${this.name}`);
+    this.mark(`SIGSTOP ${this.name}`);
     this.child?.kill('SIGSTOP');
   }
 
   thaw(): void {
-    this.mark(`chaos: SIGCONT ${this.name}`);
+    this.mark(`SIGCONT ${this.name}`);
     this.child?.kill('SIGCONT');
   }
 
@@ -102,6 +127,14 @@ export class ServiceProcess {
     const exited = once(child, 'exit');
     child.kill(signal);
     await exited;
+  }
+
+  private logTail(): string[] {
+    try {
+      return readFileSync(this.logFile, 'utf8').split('\n').filter(Boolean).slice(-LOG_TAIL_LINES);
+    } catch {
+      return []; // the log directory is already gone during final cleanup
+    }
   }
 
   private mark(message: string): void {
