@@ -4,19 +4,21 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { pollUntil, sleep } from '../../support/processes/wait';
+import { postgresBinDir } from './postgres-bin-dir';
 
-const BIN = '/usr/lib/postgresql/15/bin';
 const run = promisify(execFile);
 
 export type StopMode = 'fast' | 'immediate';
 
 /**
- * A throwaway PostgreSQL 15 cluster on 127.0.0.1:<port> with trust auth. PostgreSQL refuses to
+ * A throwaway PostgreSQL cluster on 127.0.0.1:<port> with trust auth. PostgreSQL refuses to
  * run as root, so every server command runs as the `postgres` user inside a directory it owns.
  */
 export class PrivatePostgres {
   readonly dataDir: string;
   readonly logFile: string;
+  /** Found when the lab starts, so a machine without the server programs fails at once, saying why. */
+  private readonly bin = postgresBinDir();
 
   constructor(
     private readonly dir: string,
@@ -48,7 +50,7 @@ export class PrivatePostgres {
     const args = ['-D', this.dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'log_statement=ddl', '-p', String(this.port), '-k', this.dir];
     for (let attempt = 1; ; attempt++) {
       const log = openSync(this.logFile, 'a');
-      const server = spawn('runuser', ['-u', 'postgres', '--', path.join(BIN, 'postgres'), ...args], { stdio: ['ignore', log, log] });
+      const server = spawn('runuser', ['-u', 'postgres', '--', path.join(this.bin, 'postgres'), ...args], { stdio: ['ignore', log, log] });
       closeSync(log);
       const exited = () => server.exitCode !== null || server.signalCode !== null;
       // Crash recovery after kill -9 or an immediate stop fsyncs the whole data directory first.
@@ -103,7 +105,7 @@ export class PrivatePostgres {
 
   private async asPostgres(tool: string, args: string[]): Promise<void> {
     try {
-      await run('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { cwd: this.dir });
+      await run('runuser', ['-u', 'postgres', '--', path.join(this.bin, tool), ...args], { cwd: this.dir });
     } catch (error) {
       const { stderr } = error as { stderr?: string };
       throw new Error(`${tool} ${args[0]} failed: ${stderr || (error as Error).message} (log: ${this.logFile})`);
