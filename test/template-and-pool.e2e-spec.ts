@@ -15,10 +15,6 @@ exports.down = (knex) => knex.schema.dropTable('projects');
 describe('template and warm pool', () => {
   const migrations = mkdtempSync(path.join(tmpdir(), 'tenant-migrations-'));
   const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations, WARM_POOL_SIZE: '2' });
-  const names = () => ({
-    template: `${stack.config.tenants.databasePrefix}_template`,
-    pool: `${stack.config.tenants.databasePrefix}_pool_`,
-  });
   let api: string;
   let worker: INestApplication;
 
@@ -30,7 +26,7 @@ describe('template and warm pool', () => {
     (
       await stack.query<{ datname: string }>(
         'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
-        [names().pool],
+        [stack.internalNames.anyPoolPrefix],
         'postgres',
       )
     ).map((row) => row.datname);
@@ -60,7 +56,7 @@ describe('template and warm pool', () => {
     });
     const [template] = await stack.query<{ datistemplate: boolean; datallowconn: boolean; owner: string }>(
       'SELECT datistemplate, datallowconn, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-      [names().template],
+      [stack.internalNames.template],
       'postgres',
     );
     expect(template).toEqual({ datistemplate: true, datallowconn: false, owner: 'postgres' });
@@ -75,7 +71,7 @@ describe('template and warm pool', () => {
     );
     const [schema] = await stack.query<{ owner_may_create: boolean }>(
       "SELECT has_schema_privilege($1, 'public', 'CREATE') AS owner_may_create",
-      [`${stack.config.tenants.databasePrefix}_template_owner`],
+      [stack.internalNames.templateOwner],
       created.dbName,
     );
     expect(schema!.owner_may_create).toBe(false);
@@ -119,7 +115,7 @@ describe('template and warm pool', () => {
   it('never lets a tenant own the template, even after copies of it were handed out', async () => {
     const owners = await stack.query<{ owner: string }>(
       'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-      [names().template],
+      [stack.internalNames.template],
       'postgres',
     );
     expect(owners).toEqual([{ owner: 'postgres' }]);
@@ -143,7 +139,7 @@ describe('without template or pool', () => {
     expect(columns).toHaveLength(1);
     const internal = await stack.query(
       'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
-      [`${stack.config.tenants.databasePrefix}_`],
+      [stack.internalNames.anyInternalPrefix],
       'postgres',
     );
     expect(internal).toEqual([]);

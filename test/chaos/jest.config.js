@@ -7,6 +7,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  moduleNameMapper: { '^@app/tenancy$': '<rootDir>/libs/tenancy/src' },
   testEnvironment: 'node',
   testTimeout: 90_000,
 };

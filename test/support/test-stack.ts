@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { AppConfig, databaseOf, loadConfig, withDatabase } from '@app/tenancy';
+import { AppConfig, databaseOf, InternalDatabaseNames, loadConfig, withDatabase } from '@app/tenancy';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { createApiApp } from '../../apps/api/src/api.app';
@@ -17,6 +17,8 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export class TestStack {
   readonly id = `t${randomBytes(4).toString('hex')}`;
   readonly config: AppConfig;
+  /** The service's own databases and roles (template, pool), named as the service names them. */
+  readonly internalNames: InternalDatabaseNames;
   private readonly apps: INestApplication[] = [];
 
   /** `serverUrl` lets the services reach PostgreSQL another way (through a proxy, say). */
@@ -33,6 +35,7 @@ export class TestStack {
       CREATE_RATE_LIMIT: '0',
       ...overrides,
     });
+    this.internalNames = new InternalDatabaseNames(this.config.tenants.databasePrefix);
   }
 
   /** Starts the api on a free port and returns its base URL. */
@@ -72,8 +75,8 @@ export class TestStack {
   async tenantDatabases(): Promise<string[]> {
     const rows = await this.query<{ datname: string }>(
       `SELECT datname FROM pg_database
-        WHERE starts_with(datname, $1) AND NOT starts_with(datname, $1 || '_') AND datname <> $2 ORDER BY datname`,
-      [this.config.tenants.databasePrefix, databaseOf(this.config.master.url)],
+        WHERE starts_with(datname, $1) AND NOT starts_with(datname, $2) AND datname <> $3 ORDER BY datname`,
+      [this.config.tenants.databasePrefix, this.internalNames.anyInternalPrefix, databaseOf(this.config.master.url)],
       'postgres',
     );
     return rows.map((row) => row.datname);

@@ -1,3 +1,4 @@
+import { InternalDatabaseNames } from '@app/tenancy';
 import type { PrivatePostgres } from './private-postgres';
 import type { Accepted } from './scenario-world';
 
@@ -31,13 +32,13 @@ interface TenantRow {
 export async function tally(scenario: string, pg: PrivatePostgres, masterDb: string, prefix: string, accepted: Accepted[]): Promise<Tally> {
   const rows = await pg.query<TenantRow>(masterDb, 'SELECT id, status, step, attempts, last_error, db_name FROM tenants');
   const byId = new Map(rows.map((row) => [row.id, row]));
-  // The service's own databases (template, warm spares) are named prefix + '_'; no slug starts with '_'.
+  // Not the service's own databases (template, warm spares).
   const databases = new Set(
     (
       await pg.query<{ datname: string }>(
         'postgres',
-        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT starts_with(datname, $1 || '_')",
-        [prefix],
+        'SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT starts_with(datname, $2)',
+        [prefix, new InternalDatabaseNames(prefix).anyInternalPrefix],
       )
     ).map((row) => row.datname),
   );
