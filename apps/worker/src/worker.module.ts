@@ -15,6 +15,7 @@ import {
   TenantRepository,
   TenantSchemaMigrator,
   TenantSecretCipher,
+  TenantServerCatalog,
   TenantServerModule,
   TenantTemplate,
   WarmPool,
@@ -45,6 +46,7 @@ export class WorkerModule {
       providers: [
         TenantRepository,
         TenantSecretCipher,
+        TenantServerCatalog,
         TenantDatabaseAdmin,
         TenantSchemaMigrator,
         TenantTemplate,

@@ -35,6 +35,7 @@ export * from './tenant-databases/service-marks';
 export * from './tenant-databases/tenant-database.admin';
 export * from './tenant-databases/tenant-database.provisioner';
 export * from './tenant-databases/tenant-schema.migrator';
+export * from './tenant-databases/tenant-server.catalog';
 export * from './tenant-databases/tenant-template';
 export * from './tenant-databases/warm-pool';
 export * from './tenant-databases/warm-spare.repository';

@@ -7,33 +7,14 @@ import { createDatabase } from '../postgres/create-database';
 import { QuotedIdentifier, quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
+import { TenantServerCatalog } from './tenant-server.catalog';
 
-/** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
-const INVALID_DATABASE_CONNLIMIT = -2;
 const UNDEFINED_OBJECT = '42704';
 const DUPLICATE_OBJECT = '42710';
 const UNDEFINED_DATABASE = '3D000';
 const OBJECT_IN_USE = '55006';
 /** "tuple concurrently updated": two sessions renamed the same catalog row at once. */
 const INTERNAL_ERROR = 'XX000';
-
-export type DatabaseState = 'missing' | 'valid' | 'invalid';
-
-export interface DatabaseFacts {
-  state: DatabaseState;
-  /** The database's comment, where the service puts its mark. */
-  mark?: string;
-  ownedByProvisioner: boolean;
-}
-
-/** Attributes that must never come with a login the service hands out. */
-export const PRIVILEGED_ROLE_ATTRIBUTES = ['SUPERUSER', 'CREATEDB', 'CREATEROLE', 'REPLICATION', 'BYPASSRLS'] as const;
-type PrivilegedRoleAttribute = (typeof PRIVILEGED_ROLE_ATTRIBUTES)[number];
-
-export interface RoleFacts {
-  mark?: string;
-  privileged: PrivilegedRoleAttribute[];
-}
 
 /** The role a database is handed to, described by its SCRAM verifier, never its password; `mark` goes on both. */
 export interface OwnerRole {
@@ -50,15 +31,6 @@ export interface DatabaseHandOver {
 
 export type SpareClaim = { claimed: true } | { claimed: false; reason: 'gone' | 'role_exists' };
 
-interface DatabaseRow {
-  datconnlimit: number;
-  mark: string | null;
-  mine: boolean;
-}
-
-/** Each privileged attribute is selected under its own name. */
-type RoleRow = { mark: string | null } & Record<PrivilegedRoleAttribute, boolean>;
-
 /**
  * Server-level operations on tenant databases and roles. Needs CREATEDB and CREATEROLE, not
  * superuser: the provisioner makes itself a member of each role it creates so it may act for it.
@@ -68,32 +40,9 @@ type RoleRow = { mark: string | null } & Record<PrivilegedRoleAttribute, boolean
 export class TenantDatabaseAdmin {
   constructor(
     @Inject(TENANT_SERVER_POOL) private readonly server: Pool,
+    private readonly catalog: TenantServerCatalog,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
   ) {}
-
-  async describeDatabase(dbName: string): Promise<DatabaseFacts> {
-    const result = await this.server.query<DatabaseRow>(
-      `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
-         FROM pg_database WHERE datname = $1`,
-      [dbName],
-    );
-    const row = result.rows[0];
-    if (!row) return { state: 'missing', ownedByProvisioner: false };
-    const state = row.datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
-    return { state, mark: row.mark ?? undefined, ownedByProvisioner: row.mine };
-  }
-
-  async describeRole(role: string): Promise<RoleFacts | undefined> {
-    const result = await this.server.query<RoleRow>(
-      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper AS "SUPERUSER", rolcreatedb AS "CREATEDB",
-              rolcreaterole AS "CREATEROLE", rolreplication AS "REPLICATION", rolbypassrls AS "BYPASSRLS"
-         FROM pg_roles WHERE rolname = $1`,
-      [role],
-    );
-    const row = result.rows[0];
-    if (!row) return undefined;
-    return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
-  }
 
   /** Creates an empty database; false when it exists already. */
   createDatabase(dbName: string): Promise<boolean> {
@@ -136,7 +85,7 @@ export class TenantDatabaseAdmin {
 
   /** A role that cannot log in and that the provisioner may act for. */
   async ensureRole(role: string): Promise<void> {
-    if (await this.describeRole(role)) return;
+    if (await this.catalog.describeRole(role)) return;
     try {
       await this.inOneTransaction([`CREATE ROLE ${q(role)} NOLOGIN`, `GRANT ${q(role)} TO CURRENT_USER`]);
     } catch (error) {
@@ -200,29 +149,9 @@ export class TenantDatabaseAdmin {
     await this.server.query(`ALTER DATABASE ${q(from)} RENAME TO ${q(to)}`);
   }
 
-  async roleExists(role: string): Promise<boolean> {
-    return (await this.server.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-  }
-
-  async provisionerIsSuperuser(): Promise<boolean> {
-    const result = await this.server.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
-    return result.rows[0]?.rolsuper === true;
-  }
-
   async markTemplate(dbName: string, comment: string): Promise<void> {
     await this.server.query(`ALTER DATABASE ${q(dbName)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
     await this.server.query(`COMMENT ON DATABASE ${q(dbName)} IS ${escapeLiteral(comment)}`);
-  }
-
-  /** Database names that start with `prefix`, taken literally. */
-  async databasesStartingWith(prefix: string): Promise<string[]> {
-    const sql = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
-    return (await this.server.query<{ datname: string }>(sql, [prefix])).rows.map((row) => row.datname);
-  }
-
-  async rolesStartingWith(prefix: string): Promise<string[]> {
-    const sql = 'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname';
-    return (await this.server.query<{ rolname: string }>(sql, [prefix])).rows.map((row) => row.rolname);
   }
 
   async drop(dbName: string): Promise<void> {

@@ -5,7 +5,8 @@ import { TenantError } from '../errors/tenant-error';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
 import { tenantMark } from './service-marks';
-import { DatabaseFacts, RoleFacts, TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { DatabaseFacts, RoleFacts, TenantServerCatalog } from './tenant-server.catalog';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantTemplate } from './tenant-template';
 import { WarmPool } from './warm-pool';
@@ -44,6 +45,7 @@ export class TenantDatabaseProvisioner {
   constructor(
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
+    private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,
     private readonly template: TenantTemplate,
     private readonly pool: WarmPool,
@@ -54,7 +56,7 @@ export class TenantDatabaseProvisioner {
   /** Makes the tenant's role and database and gives the one to the other. */
   async createDatabase(spec: TenantDatabaseSpec): Promise<MaterializedDatabase> {
     const mark = tenantMark(spec.tenantId);
-    const [database, role] = await Promise.all([this.admin.describeDatabase(spec.dbName), this.admin.describeRole(spec.role)]);
+    const [database, role] = await Promise.all([this.catalog.describeDatabase(spec.dbName), this.catalog.describeRole(spec.role)]);
     assertMadeFor(spec, mark, database, role);
     if (database.state === 'invalid') {
       this.logger.warn({ dbName: spec.dbName }, 'database left invalid by an interrupted operation; rebuilding it');
@@ -76,12 +78,12 @@ export class TenantDatabaseProvisioner {
 
   /** Whether the server lets the provisioner do anything at all (it should not). */
   runsAsSuperuser(): Promise<boolean> {
-    return this.admin.provisionerIsSuperuser();
+    return this.catalog.provisionerIsSuperuser();
   }
 
   /** Creates the database under its building name; one a crashed attempt left there is made again. */
   private async createMissing(building: string): Promise<DatabaseOrigin> {
-    if ((await this.admin.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
+    if ((await this.catalog.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
     if (await this.cloneTemplate(building)) return 'template';
     await this.admin.createDatabase(building);
     return 'created';

@@ -5,6 +5,7 @@ import { AdvisoryLock } from '../master/advisory-lock';
 import { LOCK_KEYS } from '../master/lock-keys';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantServerCatalog } from './tenant-server.catalog';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
 
 /** Changes when the way templates are built changes, so that one built the old way is rebuilt. */
@@ -23,6 +24,7 @@ export class TenantTemplate {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
+    private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,
     private readonly lock: AdvisoryLock,
   ) {
@@ -41,7 +43,7 @@ export class TenantTemplate {
    */
   async usable(): Promise<string | undefined> {
     if (!this.config.tenants.templateEnabled) return undefined;
-    const facts = await this.admin.describeDatabase(this.names.template);
+    const facts = await this.catalog.describeDatabase(this.names.template);
     const current = facts.mark === COMMENT_PREFIX + (await this.currentFingerprint());
     return current && facts.ownedByProvisioner ? this.names.template : undefined;
   }
@@ -84,6 +86,6 @@ export class TenantTemplate {
 
   /** The owner role, once a template was ever built. */
   async existingOwnerRole(): Promise<string | undefined> {
-    return (await this.admin.roleExists(this.ownerRole)) ? this.ownerRole : undefined;
+    return (await this.catalog.roleExists(this.ownerRole)) ? this.ownerRole : undefined;
   }
 }

@@ -7,6 +7,7 @@ import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
+import { TenantServerCatalog } from './tenant-server.catalog';
 import { TenantTemplate } from './tenant-template';
 import { NewSpare, resealSparePasswordForTenant, sealSparePassword, WarmSpareFormat } from './warm-spare.format';
 import { WarmSpareRepository } from './warm-spare.repository';
@@ -40,6 +41,7 @@ export class WarmPool {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
+    private readonly catalog: TenantServerCatalog,
     private readonly template: TenantTemplate,
     private readonly lock: AdvisoryLock,
     private readonly cipher: TenantSecretCipher,
@@ -112,20 +114,20 @@ export class WarmPool {
   }
 
   private async collectGarbage(currentPrefix: string): Promise<void> {
-    const databases = await this.admin.databasesStartingWith(this.format.anyPrefix);
+    const databases = await this.catalog.databasesStartingWith(this.format.anyPrefix);
     for (const stale of databases.filter((name) => !name.startsWith(currentPrefix))) await this.admin.drop(stale);
-    for (const unfinished of await this.admin.databasesStartingWith(this.format.buildPrefix)) {
+    for (const unfinished of await this.catalog.databasesStartingWith(this.format.buildPrefix)) {
       await this.admin.drop(unfinished);
     }
-    const live = await this.admin.databasesStartingWith(currentPrefix);
-    for (const role of await this.admin.rolesStartingWith(this.format.anyPrefix)) {
+    const live = await this.catalog.databasesStartingWith(currentPrefix);
+    for (const role of await this.catalog.rolesStartingWith(this.format.anyPrefix)) {
       if (!live.includes(role)) await this.admin.dropRole(role);
     }
     await this.records.keepOnly(live);
   }
 
   private async spares(): Promise<string[]> {
-    return this.admin.databasesStartingWith(this.format.currentPrefix(await this.template.currentFingerprint()));
+    return this.catalog.databasesStartingWith(this.format.currentPrefix(await this.template.currentFingerprint()));
   }
 }
 

@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
+
+/** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
+const INVALID_DATABASE_CONNLIMIT = -2;
+
+export type DatabaseState = 'missing' | 'valid' | 'invalid';
+
+export interface DatabaseFacts {
+  state: DatabaseState;
+  /** The database's comment, where the service puts its mark. */
+  mark?: string;
+  ownedByProvisioner: boolean;
+}
+
+/** Attributes that must never come with a login the service hands out. */
+export const PRIVILEGED_ROLE_ATTRIBUTES = ['SUPERUSER', 'CREATEDB', 'CREATEROLE', 'REPLICATION', 'BYPASSRLS'] as const;
+type PrivilegedRoleAttribute = (typeof PRIVILEGED_ROLE_ATTRIBUTES)[number];
+
+export interface RoleFacts {
+  mark?: string;
+  privileged: PrivilegedRoleAttribute[];
+}
+
+interface DatabaseRow {
+  datconnlimit: number;
+  mark: string | null;
+  mine: boolean;
+}
+
+/** Each privileged attribute is selected under its own name. */
+type RoleRow = { mark: string | null } & Record<PrivilegedRoleAttribute, boolean>;
+
+/** What the tenant server's catalogs say about databases and roles; reads only. */
+@Injectable()
+export class TenantServerCatalog {
+  constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
+
+  async describeDatabase(dbName: string): Promise<DatabaseFacts> {
+    const result = await this.server.query<DatabaseRow>(
+      `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
+         FROM pg_database WHERE datname = $1`,
+      [dbName],
+    );
+    const row = result.rows[0];
+    if (!row) return { state: 'missing', ownedByProvisioner: false };
+    const state = row.datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
+    return { state, mark: row.mark ?? undefined, ownedByProvisioner: row.mine };
+  }
+
+  async describeRole(role: string): Promise<RoleFacts | undefined> {
+    const result = await this.server.query<RoleRow>(
+      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper AS "SUPERUSER", rolcreatedb AS "CREATEDB",
+              rolcreaterole AS "CREATEROLE", rolreplication AS "REPLICATION", rolbypassrls AS "BYPASSRLS"
+         FROM pg_roles WHERE rolname = $1`,
+      [role],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
+  }
+
+  async roleExists(role: string): Promise<boolean> {
+    return (await this.server.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+  }
+
+  async provisionerIsSuperuser(): Promise<boolean> {
+    const result = await this.server.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+    return result.rows[0]?.rolsuper === true;
+  }
+
+  /** Database names that start with `prefix`, taken literally. */
+  async databasesStartingWith(prefix: string): Promise<string[]> {
+    const sql = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
+    return (await this.server.query<{ datname: string }>(sql, [prefix])).rows.map((row) => row.datname);
+  }
+
+  async rolesStartingWith(prefix: string): Promise<string[]> {
+    const sql = 'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname';
+    return (await this.server.query<{ rolname: string }>(sql, [prefix])).rows.map((row) => row.rolname);
+  }
+}
