@@ -71,7 +71,7 @@ export async function measureE2e(id: BenchIdentity, config: E2eConfig, warmup: n
     );
     return {
       config: config.label,
-      env: config.env as Record<string, string>,
+      env: config.env,
       warmup,
       checkpoints_requested_meanwhile: checkpoints,
       warm_pool: !poolOn ? 'off' : (pool ?? 'not reported'),
@@ -123,9 +123,7 @@ async function provisionOne(stack: Stack, name: string): Promise<Trace> {
 /** BullMQ keeps timestamp/processedOn/finishedOn in the job's hash (completed jobs are kept). */
 async function jobTimes(id: BenchIdentity, jobId: string): Promise<Pick<Trace, 'queueWaitMs' | 'processingMs'>> {
   const [added, processed, finished] = (
-    await withRedis(id, (redis) =>
-      redis.hmget(`${id.queuePrefix}:${QUEUE_NAME}:${jobId}`, 'timestamp', 'processedOn', 'finishedOn'),
-    )
+    await withRedis(id, (redis) => redis.hmget(`${id.queuePrefix}:${QUEUE_NAME}:${jobId}`, 'timestamp', 'processedOn', 'finishedOn'))
   ).map(Number);
   return {
     queueWaitMs: added && processed ? processed - added : undefined,
@@ -174,12 +172,7 @@ export interface ThroughputResult {
 }
 
 /** N tenants POSTed at once with default settings; first POST → last tenant seen ready. */
-export async function measureThroughput(
-  id: BenchIdentity,
-  workers: number,
-  warmup: number,
-  n: number,
-): Promise<ThroughputResult> {
+export async function measureThroughput(id: BenchIdentity, workers: number, warmup: number, n: number): Promise<ThroughputResult> {
   const stack = await Stack.start(id, workers, {});
   try {
     const pool = await stack.waitForFullPool();

@@ -65,7 +65,10 @@ export function printTable(r: Results): void {
   const rows: [string, string][] = [
     ['machine', `${r.machine.cpus} cpus, PostgreSQL ${r.machine.postgres_version}, Node ${r.machine.node_version}`],
     ['load average at start / end', `${r.machine.loadavg_start.join(' ')} / ${r.machine.loadavg_end.join(' ')}`],
-    [`floor: CREATE DATABASE (n=${r.floor.n})`, `p50 ${r.floor.p50_ms} ms, ${r.floor.sequential_tenants_per_s} db/s sequential${noisy(r.floor)}`],
+    [
+      `floor: CREATE DATABASE (n=${r.floor.n})`,
+      `p50 ${r.floor.p50_ms} ms, ${r.floor.sequential_tenants_per_s} db/s sequential${noisy(r.floor)}`,
+    ],
     [`proof of concept: CREATE + migrate (n=${r.poc.n})`, `p50 ${r.poc.p50_ms} ms${noisy(r.poc)}`],
     ...r.e2e.flatMap((e): [string, string][] => [
       [`e2e ${e.config} (n=${e.n})`, `p50 ${e.p50_ms} ms, p95 ${e.p95_ms} ms${noisy(e)}`],
@@ -78,7 +81,10 @@ export function printTable(r: Results): void {
       `throughput ${t.workers} worker${t.workers > 1 ? 's' : ''} (n=${t.n} at once)`,
       `${t.tenants_per_s} tenants/s (${t.seconds} s; floor ${r.floor.sequential_tenants_per_s}/s)${noisy(t)}`,
     ]),
-    [`GET /org/:id/status (${r.http.connections} conn, ${r.http.duration_s} s)`, `${r.http.status.rps} req/s, p99 ${ms(r.http.status.p99_ms)}${failures(r.http.status)}`],
+    [
+      `GET /org/:id/status (${r.http.connections} conn, ${r.http.duration_s} s)`,
+      `${r.http.status.rps} req/s, p99 ${ms(r.http.status.p99_ms)}${failures(r.http.status)}`,
+    ],
     [`bare Nest+Fastify constant`, `${r.http.bare.rps} req/s, p99 ${ms(r.http.bare.p99_ms)}${failures(r.http.bare)}`],
     ...Object.entries(r.ratios).map(([name, value]): [string, string] => {
       const target = r.targets[name];

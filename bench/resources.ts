@@ -93,7 +93,7 @@ export async function dropNamed(id: BenchIdentity, names: string[]): Promise<voi
       } catch (error) {
         // Someone else (a concurrent cleanup after Ctrl-C) may have dropped it meanwhile.
         const still = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (still.rowCount) failures.push(`${name}: ${error instanceof Error ? error.message : error}`);
+        if (still.rowCount) failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   });
@@ -121,7 +121,7 @@ export async function dropRoles(id: BenchIdentity): Promise<string[]> {
         await client.query(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
       } catch (error) {
         const still = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
-        if (still.rowCount) failures.push(`${name}: ${error instanceof Error ? error.message : error}`);
+        if (still.rowCount) failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   });
@@ -159,7 +159,9 @@ export async function deleteRedisKeys(id: BenchIdentity): Promise<number> {
 }
 
 export async function serverFacts(id: BenchIdentity): Promise<{ postgres_version: string; redis_version: string }> {
-  const postgres = await withServer(id, (client) => client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version']));
+  const postgres = await withServer(id, (client) =>
+    client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version']),
+  );
   const info = await withRedis(id, (redis) => redis.info('server'));
   return {
     postgres_version: postgres.rows[0].v,

@@ -48,7 +48,7 @@ function cleanup(): Promise<void> {
       if (pass === 0) await sleep(500);
     }
     removeRunDir();
-    for (const failure of failures) log(`cleanup step failed: ${failure}`);
+    for (const failure of failures) log(`cleanup step failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     const left = { databases: await databasesOf(id), roles: await rolesOf(id), keys: await redisKeysOf(id) };
     if (Object.values(left).some((names) => names.length)) throw new Error(`left behind: ${JSON.stringify(left)}`);
     log(`cleanup: removed ${dropped} databases, ${roles} roles and ${keys} Redis keys still there; none of this run's left`);

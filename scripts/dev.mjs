@@ -66,7 +66,10 @@ async function main() {
   // A watcher ending by itself ends the session rather than leaving half of it running. (Not concurrently's
   // killOthersOn, which on Ctrl-C also fires for whichever app stops first.)
   for (const app of apps.commands) app.close.subscribe(() => signalled || apps.commands.forEach((other) => other.kill()));
-  const succeeded = await apps.result.then(() => true, () => false);
+  const succeeded = await apps.result.then(
+    () => true,
+    () => false,
+  );
   await exit(succeeded || signalled ? 0 : 1);
 }
 

@@ -20,7 +20,10 @@ export function flakyMigrationsDir(builtMigrationsDir: string, dir: string) {
   return {
     dir: migrations,
     /** The database each planned failure happened in. */
-    failedIn: (): string[] => readdirSync(failures).sort().map((file) => readFileSync(path.join(failures, file), 'utf8')),
+    failedIn: (): string[] =>
+      readdirSync(failures)
+        .sort()
+        .map((file) => readFileSync(path.join(failures, file), 'utf8')),
   };
 }
 

@@ -47,10 +47,23 @@ export class PrivatePostgres {
    */
   async start(): Promise<void> {
     // Every role and database statement is logged, so the suite can prove no password reaches the log.
-    const args = ['-D', this.dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'log_statement=ddl', '-p', String(this.port), '-k', this.dir];
+    const args = [
+      '-D',
+      this.dataDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'log_statement=ddl',
+      '-p',
+      String(this.port),
+      '-k',
+      this.dir,
+    ];
     for (let attempt = 1; ; attempt++) {
       const log = openSync(this.logFile, 'a');
-      const server = spawn('runuser', ['-u', 'postgres', '--', path.join(this.bin, 'postgres'), ...args], { stdio: ['ignore', log, log] });
+      const server = spawn('runuser', ['-u', 'postgres', '--', path.join(this.bin, 'postgres'), ...args], {
+        stdio: ['ignore', log, log],
+      });
       closeSync(log);
       const exited = () => server.exitCode !== null || server.signalCode !== null;
       // Crash recovery after kill -9 or an immediate stop fsyncs the whole data directory first.

@@ -165,6 +165,8 @@ export class ScenarioWorld {
       ...this.options.env,
     };
     const logFile = path.join(this.logDir, `${name}.log`);
-    return this.lab.services.add(new ServiceProcess({ name, args: [this.lab.build.script(app)], env, port, logFile, cwd: this.lab.root }));
+    return this.lab.services.add(
+      new ServiceProcess({ name, args: [this.lab.build.script(app)], env, port, logFile, cwd: this.lab.root }),
+    );
   }
 }

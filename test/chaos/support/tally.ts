@@ -29,7 +29,13 @@ interface TenantRow {
 }
 
 /** Counts what became of the accepted tenants, from the master database and the server's catalog. */
-export async function tally(scenario: string, pg: PrivatePostgres, masterDb: string, prefix: string, accepted: Accepted[]): Promise<Tally> {
+export async function tally(
+  scenario: string,
+  pg: PrivatePostgres,
+  masterDb: string,
+  prefix: string,
+  accepted: Accepted[],
+): Promise<Tally> {
   const rows = await pg.query<TenantRow>(masterDb, 'SELECT id, status, step, attempts, last_error, db_name FROM tenants');
   const byId = new Map(rows.map((row) => [row.id, row]));
   // Not the service's own databases (template, warm spares).
@@ -42,7 +48,17 @@ export async function tally(scenario: string, pg: PrivatePostgres, masterDb: str
       )
     ).map((row) => row.datname),
   );
-  const result: Tally = { scenario, submitted: accepted.length, ready: 0, failed: 0, lost: 0, duplicateDatabases: 0, findings: [], notes: [], problems: [] };
+  const result: Tally = {
+    scenario,
+    submitted: accepted.length,
+    ready: 0,
+    failed: 0,
+    lost: 0,
+    duplicateDatabases: 0,
+    findings: [],
+    notes: [],
+    problems: [],
+  };
   const lose = (finding: string) => {
     result.lost++;
     result.findings.push(finding);
@@ -56,7 +72,9 @@ export async function tally(scenario: string, pg: PrivatePostgres, masterDb: str
       result.failed++;
       result.findings.push(`${tenant.name} (${row.id}): failed after ${row.attempts} attempts: ${row.last_error}`);
     } else if (row.status !== 'ready') {
-      lose(`${tenant.name} (${row.id}): still ${row.status} at step ${row.step}, ${row.attempts} attempts, last error ${row.last_error}`);
+      lose(
+        `${tenant.name} (${row.id}): still ${row.status} at step ${row.step}, ${row.attempts} attempts, last error ${row.last_error}`,
+      );
     } else {
       const broken = databases.has(row.db_name) ? await brokenDatabase(pg, row.db_name) : 'its database does not exist';
       if (broken) lose(`${tenant.name} (${row.id}): ready but ${broken}`);
@@ -82,7 +100,10 @@ async function brokenDatabase(pg: PrivatePostgres, database: string): Promise<st
   );
   if (!tables.users) return 'its database has no users table';
   if (tables.lock) {
-    const [lock] = await pg.query<{ locked: number }>(database, 'SELECT count(*)::int AS locked FROM knex_migrations_lock WHERE is_locked = 1');
+    const [lock] = await pg.query<{ locked: number }>(
+      database,
+      'SELECT count(*)::int AS locked FROM knex_migrations_lock WHERE is_locked = 1',
+    );
     if (lock.locked) return 'knex_migrations_lock is left locked';
   }
   return undefined;

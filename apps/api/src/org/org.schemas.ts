@@ -4,8 +4,7 @@ import { z } from 'zod';
 export const createOrgBody = z.strictObject(
   { name: z.string({ error: 'name is required and must be a string' }) },
   {
-    error: (issue) =>
-      issue.code === 'invalid_type' ? 'body must be a JSON object like {"name": "AcmeCorp"}' : undefined,
+    error: (issue) => (issue.code === 'invalid_type' ? 'body must be a JSON object like {"name": "AcmeCorp"}' : undefined),
   },
 );
 export type CreateOrgBody = z.infer<typeof createOrgBody>;

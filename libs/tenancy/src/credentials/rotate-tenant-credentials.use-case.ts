@@ -66,7 +66,10 @@ export class RotateTenantCredentials {
         );
       }
       if (code === TOO_MANY_CONNECTIONS) {
-        throw TenantError.credentialsRejected(tenant.id, "the tenant's role is at its connection limit; try again when it has a connection free");
+        throw TenantError.credentialsRejected(
+          tenant.id,
+          "the tenant's role is at its connection limit; try again when it has a connection free",
+        );
       }
       throw error;
     }

@@ -23,7 +23,11 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   async fingerprint(): Promise<string> {
     const hash = createHash('sha256');
     for (const file of await this.getMigrations()) {
-      hash.update(this.getMigrationName(file)).update('\0').update(await readFile(path.join(this.directory, file))).update('\0');
+      hash
+        .update(this.getMigrationName(file))
+        .update('\0')
+        .update(await readFile(path.join(this.directory, file)))
+        .update('\0');
     }
     return hash.digest('hex');
   }
