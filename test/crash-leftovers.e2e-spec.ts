@@ -76,4 +76,13 @@ describe('leftovers of a crashed attempt', () => {
     );
     expect(owner!.tableowner).toBe(tenant.dbName);
   });
+
+  it('makes again a database a crashed attempt left under its building name', async () => {
+    const tenant = await failedTenant('half_built');
+    const building = stack.internalNames.newTenantDatabase(tenant.id);
+    await admin(`CREATE DATABASE "${building}"`);
+    expect((await retryUntilReady(tenant.id)).status).toBe('ready');
+    expect(await stack.query('SELECT 1 FROM pg_database WHERE datname = $1', [building], 'postgres')).toEqual([]);
+    expect(await stack.query("SELECT 1 AS users FROM pg_tables WHERE tablename = 'users'", [], tenant.dbName)).toHaveLength(1);
+  });
 });

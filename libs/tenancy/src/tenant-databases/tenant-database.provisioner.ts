@@ -56,8 +56,15 @@ export class TenantDatabaseProvisioner {
   /** Makes the tenant's role and database and gives the one to the other. */
   async createDatabase(spec: TenantDatabaseSpec): Promise<MaterializedDatabase> {
     const mark = tenantMark(spec.tenantId);
-    const [database, role] = await Promise.all([this.catalog.describeDatabase(spec.dbName), this.catalog.describeRole(spec.role)]);
+    const building = this.names.newTenantDatabase(spec.tenantId);
+    const [database, role, leftover] = await Promise.all([
+      this.catalog.describeDatabase(spec.dbName),
+      this.catalog.describeRole(spec.role),
+      this.catalog.describeDatabase(building),
+    ]);
     assertMadeFor(spec, mark, database, role);
+    // What a crashed attempt left under the building name is of no use to this one.
+    if (leftover.state !== 'missing') await this.admin.drop(building);
     if (database.state === 'invalid') {
       this.logger.warn({ dbName: spec.dbName }, 'database left invalid by an interrupted operation; rebuilding it');
       await this.admin.drop(spec.dbName);
@@ -66,10 +73,12 @@ export class TenantDatabaseProvisioner {
       const sealedPassword = await this.pool.claim({ tenantId: spec.tenantId, dbName: spec.dbName, role: spec.role, mark });
       if (sealedPassword) return { origin: 'pool', sealedPassword };
     }
-    const building = database.state === 'valid' ? undefined : this.names.newTenantDatabase(spec.tenantId);
-    const origin = building ? await this.createMissing(building) : 'existing';
-    const owner = { name: spec.role, verifier: await scramSha256Verifier(spec.password), mark };
-    const handOver = { name: spec.dbName, building };
+    // Hashed on libuv's thread pool while the database is being made.
+    const verifier = scramSha256Verifier(spec.password);
+    const existing = database.state === 'valid';
+    const origin = existing ? 'existing' : await this.createMissing(building);
+    const owner = { name: spec.role, verifier: await verifier, mark };
+    const handOver = { name: spec.dbName, building: existing ? undefined : building };
     // A role already there is an earlier attempt's (it carries this tenant's mark): it is set up again.
     if (role) await this.admin.handOverToExistingRole(handOver, owner);
     else await this.admin.handOverToNewRole(handOver, owner);
@@ -81,24 +90,18 @@ export class TenantDatabaseProvisioner {
     return this.catalog.provisionerIsSuperuser();
   }
 
-  /** Creates the database under its building name; one a crashed attempt left there is made again. */
+  /** A copy of the template when there is a usable one, else an empty database, under its building name. */
   private async createMissing(building: string): Promise<DatabaseOrigin> {
-    if ((await this.catalog.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
-    if (await this.cloneTemplate(building)) return 'template';
-    await this.admin.createDatabase(building);
-    return 'created';
-  }
-
-  private async cloneTemplate(dbName: string): Promise<boolean> {
     const template = await this.template.usable();
-    if (!template) return false;
-    try {
-      return await this.admin.cloneDatabase(template, dbName);
-    } catch (error) {
-      if (!TEMPLATE_BUSY_CODES.has((error as { code?: string }).code ?? '')) throw error;
-      this.logger.warn({ dbName, err: error }, 'template busy; creating the database without it');
-      return false;
+    if (template) {
+      try {
+        return (await this.admin.cloneDatabase(template, building)) ? 'template' : nameTaken(building);
+      } catch (error) {
+        if (!TEMPLATE_BUSY_CODES.has((error as { code?: string }).code ?? '')) throw error;
+        this.logger.warn({ dbName: building, err: error }, 'template busy; creating the database without it');
+      }
     }
+    return (await this.admin.createDatabase(building)) ? 'created' : nameTaken(building);
   }
 
   /**
@@ -136,4 +139,9 @@ function assertMadeFor(spec: TenantDatabaseSpec, mark: string, database: Databas
       `has ${role.privileged.join(', ')}, and such a role is never given a login`,
     );
   }
+}
+
+/** Only this attempt, holding the tenant's lock, makes databases under this name. */
+function nameTaken(building: string): never {
+  throw new Error(`database "${building}" appeared while being made; the attempt will be retried`);
 }
