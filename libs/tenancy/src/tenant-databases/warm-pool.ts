@@ -61,12 +61,17 @@ export class WarmPool {
    */
   async claim(target: SpareClaimTarget): Promise<string | undefined> {
     if (!this.enabled) return undefined;
-    // Only the spares the master has a record of, in random order, so that workers claiming at the
-    // same moment seldom reach for the same spare.
-    const recorded = await this.records.sealedPasswords(await this.spares());
+    // Only the spares the master has a record of (one read there, none on the tenant server), in
+    // random order, so that workers claiming at the same moment seldom reach for the same spare.
+    const current = this.format.currentPrefix(await this.template.currentFingerprint());
+    const recorded = await this.records.recordedStartingWith(current);
     for (const [spare, sealedPassword] of shuffle([...recorded])) {
       const claim = await this.admin.claimSpare(spare, target);
-      if (claim.claimed) return resealSparePasswordForTenant(this.cipher, spare, sealedPassword, target.tenantId);
+      if (claim.claimed) {
+        // Off the tenant's path: a record left behind only costs a claimer one "gone", and the refill collects it.
+        void this.records.forget(spare).catch(() => undefined);
+        return resealSparePasswordForTenant(this.cipher, spare, sealedPassword, target.tenantId);
+      }
       // The tenant's role is left from an earlier attempt: take the path that reuses it.
       if (claim.reason === 'role_exists') return undefined;
     }

@@ -21,11 +21,17 @@ export class WarmSpareRepository {
     await this.spares().insert({ name, sealed_password: sealedPassword }).onConflict('name').merge();
   }
 
-  /** The sealed passwords of those of these spares that have a record, by name. */
-  async sealedPasswords(names: string[]): Promise<Map<string, SealedSparePassword>> {
-    if (!names.length) return new Map();
-    const rows = await this.spares().select('name', 'sealed_password').whereIn('name', names);
+  /**
+   * The recorded spares whose names start with `prefix`, with their sealed passwords. A record may
+   * outlive its spare by a moment (claimed, not yet collected): claiming such a one finds it gone.
+   */
+  async recordedStartingWith(prefix: string): Promise<Map<string, SealedSparePassword>> {
+    const rows = await this.spares().select('name', 'sealed_password').whereRaw('starts_with(name, ?)', [prefix]);
     return new Map(rows.map((row) => [row.name, row.sealed_password]));
+  }
+
+  async forget(name: string): Promise<void> {
+    await this.spares().where({ name }).delete();
   }
 
   /** Forgets every spare but these (the rest were claimed or dropped). */
