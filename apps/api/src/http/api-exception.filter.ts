@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { isConnectionError, TenantError, TenantErrorCode } from '@app/tenancy';
@@ -17,7 +18,7 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
 function toHttpException(error: unknown): HttpException | undefined {
   if (error instanceof TenantError) {
     const statusCode = httpStatusOf(error.code);
-    const body: Record<string, unknown> = { statusCode, error: errorName(statusCode), message: error.message, ...error.details };
+    const body: Record<string, unknown> = { statusCode, error: STATUS_CODES[statusCode], message: error.message, ...error.details };
     if (error.code === 'queue_unavailable' && error.details.tenantId) body.statusUrl = statusUrlOf(error.details.tenantId);
     return new HttpException(body, statusCode);
   }
@@ -47,15 +48,6 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     default:
       return assertUnreachable(code);
   }
-}
-
-/** The reason phrase Nest's own exceptions put in `error`, e.g. "Not Found". */
-function errorName(status: HttpStatus): string {
-  return HttpStatus[status]
-    .toLowerCase()
-    .split('_')
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join(' ');
 }
 
 function assertUnreachable(code: never): never {

@@ -61,10 +61,6 @@ export class TenantServerCatalog {
     return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
   }
 
-  async roleExists(role: string): Promise<boolean> {
-    return (await this.server.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-  }
-
   async provisionerIsSuperuser(): Promise<boolean> {
     const result = await this.server.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
     return result.rows[0]?.rolsuper === true;

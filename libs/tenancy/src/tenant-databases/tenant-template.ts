@@ -86,6 +86,6 @@ export class TenantTemplate {
 
   /** The owner role, once a template was ever built. */
   async existingOwnerRole(): Promise<string | undefined> {
-    return (await this.catalog.roleExists(this.ownerRole)) ? this.ownerRole : undefined;
+    return (await this.catalog.describeRole(this.ownerRole)) ? this.ownerRole : undefined;
   }
 }
