@@ -20,7 +20,8 @@ const TENANCY_LAYERS = [
   ['naming', 'redis', 'secrets', 'tenant-server'], // leaf utilities; tenant-server: the server tenant databases live on
   ['master'], // the master database: connection, migrations, advisory locks
   ['registry'], // the tenants table
-  ['events', 'credentials'], // tenant status broadcast; tenant role logins and their rotation
+  ['events'], // tenant status and access broadcasts
+  ['credentials', 'api-keys'], // tenant role logins and their rotation; tenants' API keys
   ['tenant-databases'], // creating, handing over and migrating tenant databases; template and warm pool
   ['provisioning'], // the queue and the use cases its jobs run
   ['registration'], // registering and retrying tenants: the use cases that enqueue provisioning

@@ -14,6 +14,7 @@ import {
   RotateTenantCredentials,
   TenancyConfigModule,
   TenantEnqueuer,
+  TenantEventsModule,
   TenantRepository,
   TenantRoleLogin,
   TenantSecretCipher,
@@ -44,6 +45,7 @@ export class ApiModule {
         TenancyConfigModule.forRoot(config),
         LoggingModule.forService('api'),
         MasterDatabaseModule,
+        TenantEventsModule,
         ProvisioningQueueModule.forProducers(),
         TerminusModule,
         ThrottlerModule.forRootAsync({

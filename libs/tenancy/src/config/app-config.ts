@@ -4,6 +4,11 @@ import { z } from 'zod';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
 
 const DEFAULT_TENANT_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/tenant');
+const DEFAULT_TENANT_SEEDS_DIR = path.resolve(__dirname, '../../../../seeds/tenant');
+
+/** Where a tenant app finds which tenant a request is for, in the order it asks them. */
+export const TENANT_RESOLVERS = ['header', 'path', 'subdomain', 'jwt'] as const;
+export type TenantResolverName = (typeof TENANT_RESOLVERS)[number];
 
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce
@@ -67,6 +72,15 @@ const environmentVariables = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
     .optional(),
+  TENANT_SEEDS: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on'),
+  TENANT_SEEDS_DIR: z
+    .string()
+    .min(1)
+    .default(DEFAULT_TENANT_SEEDS_DIR)
+    .transform((dir) => path.resolve(dir)),
   TENANT_TEMPLATE: z
     .enum(['on', 'off'], { error: 'must be on or off' })
     .default('on')
@@ -96,6 +110,35 @@ const environmentVariables = z.object({
   SSE_MAX_SECONDS: integer(1, 86_400, 600),
   // worker
   WORKER_HEALTH_PORT: integer(1, 65535, 3001),
+  // tenantRouting
+  TENANT_RESOLVERS: z
+    .string()
+    .default(TENANT_RESOLVERS.join(','))
+    .transform((list) => list.split(',').map((name) => name.trim()))
+    .pipe(
+      z
+        .array(z.enum(TENANT_RESOLVERS, { error: `each must be one of ${TENANT_RESOLVERS.join(', ')}` }))
+        .refine((names) => new Set(names).size === names.length, { error: 'must not name a resolver twice' }),
+    ),
+  TENANT_BASE_DOMAIN: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
+      error: 'must be a lower-case host name, e.g. example.com',
+    })
+    .optional(),
+  TENANT_POOL_MAX: integer(1, 1000, 5),
+  TENANT_POOL_IDLE_MS: integer(100, 3_600_000, 10_000),
+  TENANT_POOLS_MAX: integer(1, 100_000, 100),
+  TENANT_CONNECTIONS_MAX: integer(1, 100_000, 200),
+  TENANT_CONNECTION_WAIT_MS: integer(0, 600_000, 2_000),
+  TENANT_LOOKUP_CACHE_MS: integer(0, 600_000, 5_000),
+  TENANT_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  TENANT_JWT_PUBLIC_KEY: z
+    .string()
+    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), { error: 'must be a PEM public key (SPKI)' })
+    .optional(),
+  // tenantApi
+  TENANT_API_PORT: integer(1, 65535, 3002),
 });
 
 /** Every environment variable the services read. */
@@ -104,6 +147,13 @@ export const CONFIG_VARIABLES = Object.keys(environmentVariables.shape);
 /** The environment, validated, then grouped by concern: each app and module reads only its groups. */
 const configSchema = environmentVariables
   .superRefine((env, context) => {
+    if (env.TENANT_JWT_SECRET && env.TENANT_JWT_PUBLIC_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TENANT_JWT_PUBLIC_KEY'],
+        message: 'set TENANT_JWT_SECRET or TENANT_JWT_PUBLIC_KEY, not both',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const variable of ['ADMIN_API_KEY', 'TENANT_SECRET_KEY'] as const) {
       const problem = productionKeyProblem(env[variable]);
@@ -148,6 +198,9 @@ const configSchema = environmentVariables
       /** AES-256 key that encrypts tenant role passwords in the master database. */
       secretKey: env.TENANT_SECRET_KEY ? Buffer.from(env.TENANT_SECRET_KEY, 'hex') : DEVELOPMENT_SECRET_KEY,
       usingDevelopmentSecretKey: !env.TENANT_SECRET_KEY,
+      /** Knex seed files run once per tenant after its migrations (TENANT_SEEDS=off: none). */
+      seedsEnabled: env.TENANT_SEEDS,
+      seedsDir: env.TENANT_SEEDS_DIR,
       templateEnabled: env.TENANT_TEMPLATE,
       warmPoolSize: env.WARM_POOL_SIZE,
     },
@@ -178,6 +231,27 @@ const configSchema = environmentVariables
     },
     worker: {
       healthPort: env.WORKER_HEALTH_PORT,
+    },
+    /** How a tenant app (libs/tenant-routing) finds a request's tenant and reaches its database. */
+    tenantRouting: {
+      resolvers: env.TENANT_RESOLVERS,
+      /** Without it the subdomain resolver finds nothing. */
+      baseDomain: env.TENANT_BASE_DOMAIN,
+      /** Connections one tenant's pool may open. */
+      poolMax: env.TENANT_POOL_MAX,
+      poolIdleMs: env.TENANT_POOL_IDLE_MS,
+      /** Tenant pools one process keeps open; the least recently used is drained and closed past it. */
+      poolsMax: env.TENANT_POOLS_MAX,
+      /** Connections all of a process's tenant pools may hold together. */
+      connectionsMax: env.TENANT_CONNECTIONS_MAX,
+      /** How long a request waits for a connection past that budget before it gets 503. */
+      connectionWaitMs: env.TENANT_CONNECTION_WAIT_MS,
+      /** How long a tenant looked up in master (found or not) is believed without asking again. */
+      lookupCacheMs: env.TENANT_LOOKUP_CACHE_MS,
+      jwt: { secret: env.TENANT_JWT_SECRET, publicKey: env.TENANT_JWT_PUBLIC_KEY },
+    },
+    tenantApi: {
+      port: env.TENANT_API_PORT,
     },
   }));
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
 import { TenantError } from '../errors/tenant-error';
+import { TenantEventsPublisher } from '../events/tenant-events.publisher';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { tenantLockKey } from '../master/lock-keys';
 import { TenantRepository } from '../registry/tenant.repository';
@@ -30,6 +31,7 @@ export class RotateTenantCredentials {
     private readonly login: TenantRoleLogin,
     private readonly cipher: TenantSecretCipher,
     private readonly lock: AdvisoryLock,
+    private readonly events: TenantEventsPublisher,
   ) {}
 
   async execute(tenantId: string): Promise<TenantCredentials> {
@@ -51,6 +53,8 @@ export class RotateTenantCredentials {
       }),
     );
     if (!run.acquired) throw TenantError.busy(tenantId);
+    // Tenant apps' pools still log in with the old password: they reopen now, not on their next failure.
+    await this.events.publishAccessChange(tenantId, 'credentials_rotated');
     return { dbName: tenant.dbName, role: tenant.dbRole, password };
   }
 

@@ -4,21 +4,30 @@ import { firstValueFrom, timeout } from 'rxjs';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { Tenant } from '../registry/tenant';
-import { TENANT_EVENTS_CLIENT, TenantStatusEvent, tenantStatusChannel } from './tenant-events';
+import {
+  TENANT_EVENTS_CLIENT,
+  TenantAccessChange,
+  tenantAccessChannel,
+  TenantAccessEvent,
+  TenantStatusEvent,
+  tenantStatusChannel,
+} from './tenant-events';
 
 const PUBLISH_TIMEOUT_MS = 1000;
 
-/** Broadcasts tenant status changes; a lost event only delays a listener until it polls. */
+/** Broadcasts tenant changes; a lost event only delays a listener until it polls or its cache expires. */
 @Injectable()
 export class TenantEventsPublisher {
   private readonly logger = new Logger(TenantEventsPublisher.name);
-  private readonly channel: string;
+  private readonly statusChannel: string;
+  private readonly accessChannel: string;
 
   constructor(
     @Inject(TENANT_EVENTS_CLIENT) private readonly client: ClientProxy,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'redis'>,
   ) {
-    this.channel = tenantStatusChannel(config.redis.prefix);
+    this.statusChannel = tenantStatusChannel(config.redis.prefix);
+    this.accessChannel = tenantAccessChannel(config.redis.prefix);
   }
 
   async publish(tenant: Tenant): Promise<void> {
@@ -31,12 +40,19 @@ export class TenantEventsPublisher {
       error: tenant.lastError,
       at: new Date().toISOString(),
     };
+    await this.emit(this.statusChannel, event, tenant.status);
+  }
+
+  async publishAccessChange(tenantId: string, change: TenantAccessChange, apiKeyId?: string): Promise<void> {
+    const event: TenantAccessEvent = { tenantId, change, ...(apiKeyId && { apiKeyId }), at: new Date().toISOString() };
+    await this.emit(this.accessChannel, event, change);
+  }
+
+  private async emit(channel: string, event: { tenantId: string }, what: string): Promise<void> {
     try {
-      await firstValueFrom(this.client.emit(this.channel, event).pipe(timeout(PUBLISH_TIMEOUT_MS)), {
-        defaultValue: undefined,
-      });
+      await firstValueFrom(this.client.emit(channel, event).pipe(timeout(PUBLISH_TIMEOUT_MS)), { defaultValue: undefined });
     } catch (error) {
-      this.logger.warn({ tenantId: tenant.id, err: error }, `could not publish ${tenant.status} on ${this.channel}`);
+      this.logger.warn({ tenantId: event.tenantId, err: error }, `could not publish ${what} on ${channel}`);
     }
   }
 }

@@ -18,3 +18,21 @@ export interface TenantStatusEvent {
   error: string | null;
   at: string;
 }
+
+/**
+ * The Redis channel carrying changes to who may reach a tenant (its role's password rotated, an
+ * API key revoked), so tenant apps drop what they cached at once instead of when it expires.
+ */
+export function tenantAccessChannel(queuePrefix: string): string {
+  return `${queuePrefix}:tenant.access`;
+}
+
+export type TenantAccessChange = 'credentials_rotated' | 'api_key_revoked';
+
+export interface TenantAccessEvent {
+  tenantId: string;
+  change: TenantAccessChange;
+  /** The revoked key's id, for `api_key_revoked`. */
+  apiKeyId?: string;
+  at: string;
+}
