@@ -1,8 +1,9 @@
 /**
  * Architecture rules, checked by `npm run lint:arch` (part of `npm run lint`).
  *
- *   apps/*            import the library only as `@app/tenancy` (libs/tenancy/src/index.ts), never each other
- *   libs/*            never import apps/, test/ or bench/
+ *   apps/*            import libraries only as `@app/<name>` (libs/<name>/src/index.ts), never each other
+ *   libs/*            never import apps/, test/ or bench/; another library only through its entry;
+ *                     libs/tenant-routing builds on libs/tenancy, never the reverse
  *   libs/tenancy/src  feature folders form layers that only point down (TENANCY_LAYERS below)
  *   test/, bench/     may import anything
  *   everywhere        no circular imports, between files or between folders
@@ -80,14 +81,28 @@ module.exports = {
     {
       name: 'apps-library-by-alias',
       severity: 'error',
-      comment: 'Import the library as `@app/tenancy` (tsconfig paths), not by a relative path.',
+      comment: 'Import a library as `@app/<name>` (tsconfig paths), not by a relative path.',
       from: { path: '^apps/' },
       to: { path: '^libs/', dependencyTypesNot: ['aliased-tsconfig'] },
     },
     {
+      name: 'libs-through-other-library-entry',
+      severity: 'error',
+      comment: 'A library uses another one only through its public entry, by its alias (`@app/tenancy`).',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'tenancy-not-to-tenant-routing',
+      severity: 'error',
+      comment: 'libs/tenancy is the bottom library: tenant-routing builds on it, never the other way.',
+      from: { path: '^libs/tenancy/' },
+      to: { path: '^libs/tenant-routing/' },
+    },
+    {
       name: 'apps-not-to-other-apps',
       severity: 'error',
-      comment: 'The api and the worker are separate processes; what both need belongs in the library.',
+      comment: 'The api, the worker and tenant-api are separate processes; what they share belongs in a library.',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },

@@ -2,7 +2,10 @@
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  moduleNameMapper: { '^@app/tenancy$': '<rootDir>/libs/tenancy/src' },
+  moduleNameMapper: {
+    '^@app/tenancy$': '<rootDir>/libs/tenancy/src',
+    '^@app/tenant-routing$': '<rootDir>/libs/tenant-routing/src',
+  },
   testEnvironment: 'node',
   rootDir: __dirname,
 };

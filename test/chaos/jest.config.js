@@ -7,7 +7,10 @@ module.exports = {
   testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  moduleNameMapper: { '^@app/tenancy$': '<rootDir>/libs/tenancy/src' },
+  moduleNameMapper: {
+    '^@app/tenancy$': '<rootDir>/libs/tenancy/src',
+    '^@app/tenant-routing$': '<rootDir>/libs/tenant-routing/src',
+  },
   testEnvironment: 'node',
   testTimeout: 90_000,
 };

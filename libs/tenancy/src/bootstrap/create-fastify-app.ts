@@ -17,8 +17,17 @@ const MAX_BODY_BYTES = 16 * 1024;
  */
 const TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT = 10;
 
+export interface FastifyAppOptions {
+  /** Fastify's rewriteUrl: the URL a request is routed by (its original stays in request.originalUrl). */
+  rewriteUrl?: (url: string) => string;
+}
+
 /** A Nest app on Fastify that logs through pino and closes cleanly on SIGTERM/SIGINT. */
-export async function createFastifyApp(module: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
+export async function createFastifyApp(
+  module: DynamicModule,
+  config: AppConfig,
+  { rewriteUrl }: FastifyAppOptions = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({
@@ -28,6 +37,7 @@ export async function createFastifyApp(module: DynamicModule, config: AppConfig)
       requestTimeout: config.http.requestTimeoutMs,
       connectionTimeout: config.http.connectionTimeoutMs,
       http: { connectionsCheckingInterval: config.http.requestTimeoutMs / TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT },
+      ...(rewriteUrl && { rewriteUrl: (request: { url?: string }) => rewriteUrl(request.url ?? '/') }),
     }),
     { bufferLogs: true },
   );

@@ -4,6 +4,8 @@ import { MASTER_KNEX } from '../master/master-database.tokens';
 import { ProvisioningStep, Tenant, TenantStatus } from './tenant';
 import { TenantError } from '../errors/tenant-error';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface TenantRow {
   id: string;
   name: string;
@@ -87,6 +89,14 @@ export class TenantRepository {
 
   async findById(id: string): Promise<Tenant | undefined> {
     const row = await this.tenants().where({ id }).first();
+    return row && toTenant(row);
+  }
+
+  /** The tenant a reference names: its id when it is shaped like a uuid, else its slug. */
+  async findByReference(reference: string): Promise<Tenant | undefined> {
+    const row = await this.tenants()
+      .where(UUID.test(reference) ? { id: reference.toLowerCase() } : { slug: reference })
+      .first();
     return row && toTenant(row);
   }
 

@@ -1,0 +1,49 @@
+import { HttpException, ServiceUnavailableException } from '@nestjs/common';
+import { isConnectionError } from '@app/tenancy';
+import type { Knex } from 'knex';
+import type { ConnectionBudget } from './connection-budget';
+
+type KnexClientClass = new (config: Knex.Config) => Knex.Client;
+
+// Knex's own PostgreSQL dialect, extended below; knex publishes no typings for the dialect class.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PostgresClient = require('knex/lib/dialects/postgres') as KnexClientClass;
+
+/**
+ * Knex's PostgreSQL client, with every connection it opens counted against the process's
+ * budget (a permit before connecting, given back when the connection closes), and the ways a
+ * tenant's database can be out of reach turned into 503s a client can retry.
+ */
+export function budgetedPgClient(budget: ConnectionBudget): KnexClientClass {
+  return class BudgetedPgClient extends PostgresClient {
+    override async acquireRawConnection(): Promise<unknown> {
+      await budget.acquire();
+      try {
+        return await super.acquireRawConnection();
+      } catch (error) {
+        budget.release();
+        throw error;
+      }
+    }
+
+    override async destroyRawConnection(connection: unknown): Promise<void> {
+      try {
+        await super.destroyRawConnection(connection);
+      } finally {
+        budget.release();
+      }
+    }
+
+    override async acquireConnection(): Promise<unknown> {
+      try {
+        return await super.acquireConnection();
+      } catch (error) {
+        if (error instanceof HttpException) throw error;
+        if (isConnectionError(error)) {
+          throw new ServiceUnavailableException("the tenant's database is busy or out of reach; try again shortly");
+        }
+        throw error;
+      }
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import { ForbiddenException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import type { RoutedTenant } from '../directory/tenant-directory';
+
+/** What a client should wait before asking again about a tenant still being provisioned. */
+export const PROVISIONING_RETRY_AFTER_SECONDS = 2;
+
+export interface Refusal {
+  error: HttpException;
+  retryAfterSeconds?: number;
+}
+
+/** Why a request may not reach this tenant's database now, or undefined when it may. */
+export function admissionRefusal(tenant: Pick<RoutedTenant, 'slug' | 'status'>): Refusal | undefined {
+  switch (tenant.status) {
+    case 'ready':
+      return undefined;
+    case 'pending':
+    case 'provisioning':
+      return {
+        error: new ServiceUnavailableException(
+          `tenant ${tenant.slug} is being provisioned (status ${tenant.status}); try again shortly`,
+        ),
+        retryAfterSeconds: PROVISIONING_RETRY_AFTER_SECONDS,
+      };
+    case 'failed':
+      return {
+        error: new ServiceUnavailableException(
+          `tenant ${tenant.slug} could not be provisioned (status failed); an operator can retry it`,
+        ),
+      };
+    default:
+      return { error: new ForbiddenException(`tenant ${tenant.slug} is ${String(tenant.status)}`) };
+  }
+}
