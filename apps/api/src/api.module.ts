@@ -4,13 +4,17 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import {
   APP_CONFIG,
+  ApiKeyRepository,
   AppConfig,
   DependencyHealthIndicator,
+  IssueApiKey,
+  ListApiKeys,
   LoggingModule,
   MasterDatabaseModule,
   ProvisioningQueueModule,
   RegisterTenant,
   RetryTenant,
+  RevokeApiKey,
   RotateTenantCredentials,
   TenancyConfigModule,
   TenantEnqueuer,
@@ -25,6 +29,7 @@ import { tenantEventsControllerFor } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ApiKeysController } from './org/api-keys.controller';
 import { OrgController } from './org/org.controller';
 import { TenantReads } from './org/tenant-reads';
 import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
@@ -58,7 +63,12 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [OrgController, ApiHealthController, tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix))],
+      controllers: [
+        OrgController,
+        ApiKeysController,
+        ApiHealthController,
+        tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
+      ],
       providers: [
         TenantRepository,
         TenantSecretCipher,
@@ -67,6 +77,10 @@ export class ApiModule {
         RegisterTenant,
         RetryTenant,
         RotateTenantCredentials,
+        ApiKeyRepository,
+        IssueApiKey,
+        ListApiKeys,
+        RevokeApiKey,
         DependencyHealthIndicator,
         TenantReads,
         TenantStatusFeed,

@@ -14,12 +14,14 @@ import { ApiExceptionFilter } from './api-exception.filter';
 const ANSWERS = {
   name_rejected: [400, 'Bad Request'],
   tenant_not_found: [404, 'Not Found'],
+  api_key_not_found: [404, 'Not Found'],
   slug_taken: [409, 'Conflict'],
   not_failed: [409, 'Conflict'],
   not_ready: [409, 'Conflict'],
   busy: [409, 'Conflict'],
   credentials_rejected: [409, 'Conflict'],
   foreign_database_object: [409, 'Conflict'],
+  api_key_limit: [409, 'Conflict'],
   idempotency_key_reused: [422, 'Unprocessable Entity'],
   queue_unavailable: [503, 'Service Unavailable'],
 } as const satisfies Record<TenantErrorCode, readonly [number, string]>;

@@ -33,6 +33,7 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     case 'name_rejected':
       return HttpStatus.BAD_REQUEST;
     case 'tenant_not_found':
+    case 'api_key_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'not_failed':
@@ -40,6 +41,7 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     case 'busy':
     case 'credentials_rejected':
     case 'foreign_database_object':
+    case 'api_key_limit':
       return HttpStatus.CONFLICT;
     case 'idempotency_key_reused':
       return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -13,7 +13,9 @@ export type TenantErrorCode =
   | 'busy'
   | 'queue_unavailable'
   | 'foreign_database_object'
-  | 'credentials_rejected';
+  | 'credentials_rejected'
+  | 'api_key_not_found'
+  | 'api_key_limit';
 
 /** Facts an answer may carry besides the message (the tenant a conflict is with, say). */
 export type TenantErrorDetails = { tenantId?: string; existingTenantId?: string };
@@ -77,6 +79,19 @@ export class TenantError extends Error {
   /** The tenant's role no longer accepts the password kept for it (changed from inside, say). */
   static credentialsRejected(tenantId: string, reason: string): TenantError {
     return new TenantError('credentials_rejected', reason, { tenantId });
+  }
+
+  /** No active key with this id for this tenant (never issued, another tenant's, or already revoked). */
+  static apiKeyNotFound(tenantId: string, apiKeyId: string): TenantError {
+    return new TenantError('api_key_not_found', `tenant ${tenantId} has no active API key with id ${apiKeyId}`, { tenantId });
+  }
+
+  static apiKeyLimit(tenantId: string, maxActive: number): TenantError {
+    return new TenantError(
+      'api_key_limit',
+      `tenant ${tenantId} already has ${maxActive} active API keys, the most it may have; revoke one first`,
+      { tenantId },
+    );
   }
 }
 
