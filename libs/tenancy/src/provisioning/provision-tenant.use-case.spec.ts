@@ -64,6 +64,14 @@ describe('ProvisionTenant', () => {
     expect(tenants.recordAttemptFailure).not.toHaveBeenCalled();
   });
 
+  it('runs the seeds after the migrations, in the same database, before the tenant is ready', async () => {
+    databases.createDatabase.mockResolvedValue({ origin: 'template' });
+    await provision.execute({ tenantId: TENANT_ID, final: false });
+    expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), 'template');
+    expect(databases.migrate.mock.invocationCallOrder[0]).toBeLessThan(databases.seed.mock.invocationCallOrder[0]!);
+    expect(databases.seed.mock.invocationCallOrder[0]).toBeLessThan(tenants.markReady.mock.invocationCallOrder[0]!);
+  });
+
   it('does nothing when the tenant needs no attempt (already ready, or gone)', async () => {
     tenants.startAttempt.mockResolvedValue(undefined);
     await provision.execute({ tenantId: TENANT_ID, final: true });

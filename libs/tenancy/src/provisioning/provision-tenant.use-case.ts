@@ -60,8 +60,9 @@ export class ProvisionTenant {
     if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
     else await this.tenants.recordDatabaseCreated(tenant.id);
     await this.databases.migrate(spec, origin);
+    const seeds = await this.databases.seed(spec, origin);
     await this.events.publish(await this.tenants.markReady(tenant.id));
-    this.logger.info({ origin }, 'tenant database ready');
+    this.logger.info({ origin, seeds }, 'tenant database ready');
   }
 
   /** An unreachable server is not the tenant's fault: it never makes the tenant `failed`. */

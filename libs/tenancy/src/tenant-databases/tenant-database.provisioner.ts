@@ -8,6 +8,7 @@ import { tenantMark } from './service-marks';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { DatabaseFacts, RoleFacts, TenantServerCatalog } from './tenant-server.catalog';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
+import { TenantSeeder } from './tenant-seeder';
 import { TenantTemplate } from './tenant-template';
 import { WarmPool } from './warm-pool';
 
@@ -34,8 +35,8 @@ const TEMPLATE_BUSY_CODES = new Set(['55006', '3D000']);
  * The database half of provisioning, each step repeatable. The database left by an earlier
  * attempt for this tenant is reused as it is, else a warm spare is taken, else the template is
  * cloned, else the database is created empty; then it is given to the tenant's role and brought
- * up to date. A database or role with the tenant's name that does not carry this tenant's mark
- * is never touched.
+ * up to date, migrations then seeds. A database or role with the tenant's name that does not
+ * carry this tenant's mark is never touched.
  */
 @Injectable()
 export class TenantDatabaseProvisioner {
@@ -47,6 +48,7 @@ export class TenantDatabaseProvisioner {
     private readonly admin: TenantDatabaseAdmin,
     private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,
+    private readonly seeder: TenantSeeder,
     private readonly template: TenantTemplate,
     private readonly pool: WarmPool,
   ) {
@@ -115,6 +117,16 @@ export class TenantDatabaseProvisioner {
     // Only an earlier attempt's database can hold the lock of a migration killed midway.
     if (origin === 'existing') await this.migrator.resumeBeforeHandOut(spec.dbName, owners);
     else await this.migrator.migrateBeforeHandOut(spec.dbName, owners);
+  }
+
+  /**
+   * Applies the tenant seeds not applied yet, after the migrations; returns how many. A spare
+   * carries its template's seeds (the fingerprint in its name covers them); any other database is
+   * checked, each seed recorded in it in the seed's own transaction.
+   */
+  async seed(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<number> {
+    if (origin === 'pool') return 0;
+    return this.seeder.seedBeforeHandOut(spec.dbName, spec.role);
   }
 
   /** A template copy's tables belong to the template's owner role until handed over. */

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { knex, Knex } from 'knex';
 import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
-import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
+import { openTenantKnex } from './tenant-knex';
 
 export interface MigrationOwners {
   /** The role that will own what the migrations create. */
@@ -17,10 +16,6 @@ export interface MigrationOwners {
 }
 
 const UNDEFINED_TABLE = '42P01';
-
-interface PgConnection {
-  query(sql: string, done: (error?: Error) => void): void;
-}
 
 /** Runs the Knex tenant migrations inside one tenant database. */
 @Injectable()
@@ -46,7 +41,7 @@ export class TenantSchemaMigrator {
       await reassignOwned(client, owners);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPendingAs(url, owners.role);
+    if (pending > 0) await this.applyPending(url, owners.role);
   }
 
   /**
@@ -61,7 +56,7 @@ export class TenantSchemaMigrator {
       await freeStaleLock(client);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPendingAs(url, owners.role);
+    if (pending > 0) await this.applyPending(url, owners.role);
   }
 
   /**
@@ -75,22 +70,12 @@ export class TenantSchemaMigrator {
       await freeStaleLock(client);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPending(tenantLoginUrl, { min: 0, max: 1 });
+    if (pending > 0) await this.applyPending(tenantLoginUrl);
   }
 
-  /** Applies the pending migrations under SET ROLE `role`, taken on the one connection Knex opens. */
-  private async applyPendingAs(url: string, role: string): Promise<void> {
-    const setRole = `SET ROLE ${quoteIdentifier(role)}`;
-    await this.applyPending(url, {
-      min: 0,
-      max: 1,
-      afterCreate: (connection: PgConnection, done: (error: Error | undefined, connection: PgConnection) => void) =>
-        connection.query(setRole, (error) => done(error, connection)),
-    });
-  }
-
-  private async applyPending(url: string, pool: Knex.PoolConfig): Promise<void> {
-    const tenantDatabase = knex({ client: 'pg', connection: url, pool, log: knexLog(TenantSchemaMigrator.name) });
+  /** Applies the pending migrations, under SET ROLE `actingRole` when given. */
+  private async applyPending(url: string, actingRole?: string): Promise<void> {
+    const tenantDatabase = openTenantKnex(url, TenantSchemaMigrator.name, actingRole);
     try {
       await tenantDatabase.migrate.latest({ migrationSource: this.source });
     } finally {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -7,13 +8,14 @@ import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
 import { TenantServerCatalog } from './tenant-server.catalog';
 import { TenantSchemaMigrator } from './tenant-schema.migrator';
+import { TenantSeeder } from './tenant-seeder';
 
 /** Changes when the way templates are built changes, so that one built the old way is rebuilt. */
 const COMMENT_PREFIX = 'tenancy template v2 ';
 
 /**
- * A database with every tenant migration applied, which new tenant databases are cloned from
- * (as pgtestdb and IntegreSQL do). It is rebuilt whenever the tenant migrations change.
+ * A database with every tenant migration and seed applied, which new tenant databases are cloned
+ * from (as pgtestdb and IntegreSQL do). It is rebuilt whenever the tenant migrations or seeds change.
  */
 @Injectable()
 export class TenantTemplate {
@@ -26,19 +28,27 @@ export class TenantTemplate {
     private readonly admin: TenantDatabaseAdmin,
     private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,
+    private readonly seeder: TenantSeeder,
     private readonly lock: AdvisoryLock,
   ) {
     this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
   }
 
-  /** The fingerprint of the tenant migrations this process runs. */
+  /** The fingerprint of the tenant migrations and seeds this process runs. */
   currentFingerprint(): Promise<string> {
-    this.fingerprint ??= this.migrator.fingerprint();
+    this.fingerprint ??= this.computeFingerprint();
     return this.fingerprint;
   }
 
+  /** The migrations' alone while no seed runs, so that a template built before seeds existed stays current. */
+  private async computeFingerprint(): Promise<string> {
+    const [migrations, seeds] = await Promise.all([this.migrator.fingerprint(), this.seeder.fingerprint()]);
+    if (seeds === undefined) return migrations;
+    return createHash('sha256').update(`migrations\0${migrations}\0seeds\0${seeds}`).digest('hex');
+  }
+
   /**
-   * The template's name when it exists, matches the current migrations and is the provisioner's
+   * The template's name when it exists, matches the current migrations and seeds and is the provisioner's
    * own: a database of that name made by anyone else is never copied into tenants.
    */
   async usable(): Promise<string | undefined> {
@@ -70,6 +80,7 @@ export class TenantTemplate {
     await this.admin.ensureRole(templateOwner);
     await this.admin.grantCreateInPublicSchema(templateBuild, templateOwner);
     await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner });
+    await this.seeder.seedBeforeHandOut(templateBuild, templateOwner);
     await this.admin.revokeCreateInPublicSchema(templateBuild, templateOwner);
     await this.admin.compact(templateBuild);
     await this.admin.drop(template);
