@@ -26,7 +26,7 @@ const TENANCY_LAYERS = [
   ['tenant-databases'], // creating, handing over and migrating tenant databases; template and warm pool
   ['provisioning'], // the queue and the use cases its jobs run
   ['registration'], // registering and retrying tenants: the use cases that enqueue provisioning
-  ['health', 'logging'], // Nest wiring around the features
+  ['health', 'logging', 'http'], // Nest wiring around the features; http: request validation shared by the apps
   ['bootstrap'], // building an app from the above
   ['tenancy.module.ts'],
   ['index.ts'], // the public entry: nothing inside the library imports it

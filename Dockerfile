@@ -1,6 +1,7 @@
-# One image for both roles; docker-compose.yml picks the entry point:
-#   node dist/apps/api/src/main.js     (HTTP api)
-#   node dist/apps/worker/src/main.js  (BullMQ worker)
+# One image for every role; docker-compose.yml picks the entry point:
+#   node dist/apps/api/src/main.js         (HTTP admin api)
+#   node dist/apps/worker/src/main.js      (BullMQ worker)
+#   node dist/apps/tenant-api/src/main.js  (tenant-api: the example product api on tenant databases)
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -22,5 +23,5 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # dist/ holds the compiled migrations too; the services find them relative to their own files.
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000 3001
+EXPOSE 3000 3001 3002
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,6 +1,6 @@
-// `npm run dev`: the api and the worker in watch mode (restarted on source change), on the configured
-// PostgreSQL and Redis, or on private ones started here, with their data under .data/, when nothing
-// answers on the configured port. Ctrl-C stops the apps first, then the servers started here.
+// `npm run dev`: the api, the worker and tenant-api in watch mode (restarted on source change), on the
+// configured PostgreSQL and Redis, or on private ones started here, with their data under .data/, when
+// nothing answers on the configured port. Ctrl-C stops the apps first, then the servers started here.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import concurrently from 'concurrently';
@@ -57,11 +57,11 @@ async function main() {
   console.log(`dev: PostgreSQL ${postgres} | Redis ${redis}`);
 
   apps = concurrently(
-    ['api', 'worker'].map((name) => ({
+    ['api', 'worker', 'tenant-api'].map((name) => ({
       name,
       command: `nest start ${name} --watch --preserveWatchOutput --path scripts/tsconfig.dev-${name}.json`,
     })),
-    { prefix: 'name', prefixColors: ['cyan', 'magenta'] },
+    { prefix: 'name', prefixColors: ['cyan', 'magenta', 'yellow'] },
   );
   // A watcher ending by itself ends the session rather than leaving half of it running. (Not concurrently's
   // killOthersOn, which on Ctrl-C also fires for whichever app stops first.)

@@ -29,7 +29,7 @@ interface Service {
 // merge: true resolves `<<: *anchor`, as Compose does.
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
-const APP_SERVICES = ['api', 'worker'] as const;
+const APP_SERVICES = ['api', 'worker', 'tenant-api'] as const;
 const SECRETS = ['ADMIN_API_KEY', 'TENANT_SECRET_KEY', 'POSTGRES_PASSWORD', 'TENANCY_DB_PASSWORD'];
 const SECRET_NAME = /KEY|PASSWORD|SECRET|TOKEN/;
 
@@ -135,8 +135,8 @@ function initScriptRole(): { user?: string; password?: string } {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines postgres, redis, api and worker', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'api', 'worker']));
+  it('defines postgres, redis, api, worker and tenant-api', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'api', 'worker', 'tenant-api']));
   });
 
   it('runs two worker replicas that publish no ports', () => {
@@ -205,12 +205,20 @@ describe('docker-compose.yml', () => {
     expect(redis.port || '6379').toBe('6379');
   });
 
-  it('publishes the api port and health-checks each role on its own port', () => {
+  it('publishes the api and tenant-api ports and health-checks each role on its own port', () => {
     const api = loadConfig(environmentOf(services.api));
     const worker = loadConfig(environmentOf(services.worker));
+    const tenantApi = loadConfig(environmentOf(services['tenant-api']));
     expect(services.api.ports).toContainEqual(`${api.api.port}:${api.api.port}`);
     expect(healthPortOf(services.api)).toBe(api.api.port);
     expect(healthPortOf(services.worker)).toBe(worker.worker.healthPort);
+    expect(tenantApi.tenantApi.port).toBe(3002);
+    expect(services['tenant-api'].ports).toContainEqual(`${tenantApi.tenantApi.port}:${tenantApi.tenantApi.port}`);
+    expect(healthPortOf(services['tenant-api'])).toBe(tenantApi.tenantApi.port);
+  });
+
+  it('checks tenant-api by liveness, which asks nothing of master or the tenant databases', () => {
+    expect(healthcheckOf(services['tenant-api'])).toMatch(/http:\/\/127\.0\.0\.1:\d+\/health\/live\b/);
   });
 
   it.each(APP_SERVICES)('%s runs the entry file that `npm run build` emits', (name) => {

@@ -5,6 +5,7 @@ import { AppConfig, databaseOf, InternalDatabaseNames, loadConfig, withDatabase 
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { createApiApp } from '../../apps/api/src/api.app';
+import { createTenantApiApp } from '../../apps/tenant-api/src/tenant-api.app';
 import { createWorkerApp } from '../../apps/worker/src/worker.app';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,10 +21,12 @@ export class TestStack {
   /** The service's own databases and roles (template, pool), named as the service names them. */
   readonly internalNames: InternalDatabaseNames;
   private readonly apps: INestApplication[] = [];
+  /** The settings the configuration was loaded from, for apps started with a few of them changed. */
+  private readonly environment: Record<string, string>;
 
   /** `serverUrl` lets the services reach PostgreSQL another way (through a proxy, say). */
   constructor(overrides: Record<string, string> = {}, serverUrl = SERVER_URL) {
-    this.config = loadConfig({
+    this.environment = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       TENANT_SECRET_KEY: randomBytes(32).toString('hex'),
@@ -34,13 +37,26 @@ export class TestStack {
       PROVISION_BACKOFF_MS: '50',
       CREATE_RATE_LIMIT: '0',
       ...overrides,
-    });
+    };
+    this.config = loadConfig(this.environment);
     this.internalNames = new InternalDatabaseNames(this.config.tenants.databasePrefix);
   }
 
   /** Starts the api on a free port and returns its base URL. */
   async startApi(): Promise<string> {
     const app = await createApiApp(this.config);
+    await app.listen(0, '127.0.0.1');
+    this.apps.push(app);
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /**
+   * Starts tenant-api on a free port (on the stack's master, tenant prefix and queue prefix, with
+   * `overrides` on top, e.g. `{ TENANT_POOLS_MAX: '5' }`) and returns its base URL.
+   */
+  async startTenantApi(overrides: Record<string, string> = {}): Promise<string> {
+    const app = await createTenantApiApp(loadConfig({ ...this.environment, ...overrides }));
     await app.listen(0, '127.0.0.1');
     this.apps.push(app);
     const { port } = app.getHttpServer().address() as AddressInfo;

@@ -18,13 +18,11 @@ import {
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { QueuedTenant, RegisterTenant, RetryTenant, RotateTenantCredentials } from '@app/tenancy';
+import { JsonBodyGuard, QueuedTenant, RegisterTenant, RetryTenant, RotateTenantCredentials, ZodValidationPipe } from '@app/tenancy';
 import { map, Observable } from 'rxjs';
 import { EventStreamLimiter } from '../events/event-stream.limiter';
 import { TenantStatusFeed } from '../events/tenant-status.feed';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
-import { JsonBodyGuard } from '../http/json-body.guard';
-import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { CreateOrgBody, createOrgBody, idempotencyKey, ListOrgsQuery, listOrgsQuery } from './org.schemas';
 import { TenantReads } from './tenant-reads';
 import { TENANT_STATUS_RESPONSE } from './tenant-status.schema';

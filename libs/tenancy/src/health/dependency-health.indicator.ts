@@ -5,8 +5,7 @@ import { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
 import { PROVISIONING_QUEUE } from '../provisioning/provisioning.constants';
-
-const CHECK_TIMEOUT_MS = 1500;
+import { probeMasterDatabase, probeWithin } from './health-probe';
 
 /** Readiness checks of what both apps depend on: the master database and Redis. */
 @Injectable()
@@ -18,9 +17,7 @@ export class DependencyHealthIndicator {
   ) {}
 
   masterDatabase(): Promise<HealthIndicatorResult> {
-    return this.probe('master_database', async () => {
-      await this.master.raw('SELECT 1');
-    });
+    return probeMasterDatabase(this.health, this.master);
   }
 
   redis(): Promise<HealthIndicatorResult> {
@@ -31,20 +28,7 @@ export class DependencyHealthIndicator {
   }
 
   /** Runs `check` within the timeout; figures it returns go into the `up` answer. */
-  async probe(key: string, check: () => Promise<Record<string, unknown> | void>): Promise<HealthIndicatorResult> {
-    const indicator = this.health.check(key);
-    try {
-      return indicator.up((await withTimeout(check(), CHECK_TIMEOUT_MS)) ?? undefined);
-    } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
-    }
+  probe(key: string, check: () => Promise<Record<string, unknown> | void>): Promise<HealthIndicatorResult> {
+    return probeWithin(this.health, key, check);
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -11,7 +11,7 @@ const NO_REQUEST_MIDDLEWARE: [] = [];
 /** pino JSON logs tagged with the service name; pretty-printed in development. */
 @Module({})
 export class LoggingModule {
-  static forService(service: 'api' | 'worker'): DynamicModule {
+  static forService(service: 'api' | 'worker' | 'tenant-api'): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
