@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
+import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
+import { withClient } from '../postgres/with-client';
 import { openTenantKnex } from './tenant-knex';
 import { TenantSeedSource } from './tenant-seed.source';
 
@@ -63,11 +65,13 @@ export class TenantSeeder {
     const files = await this.source.getMigrations();
     // No seeds, no connection.
     if (files.length === 0) return 0;
+    // One plain connection settles the common case (a template copy, already seeded); Knex is
+    // only brought in when something is to be applied.
+    const applied = await withClient(url, appliedSeeds);
+    const pending = files.filter((file) => !applied.has(this.source.getMigrationName(file)));
+    if (pending.length === 0) return 0;
     const tenantDatabase = openTenantKnex(url, TenantSeeder.name, actingRole);
     try {
-      const applied = await appliedSeeds(tenantDatabase);
-      const pending = files.filter((file) => !applied.has(this.source.getMigrationName(file)));
-      if (pending.length === 0) return 0;
       await tenantDatabase.raw(CREATE_SEEDS_TABLE);
       let count = 0;
       for (const file of pending) if (await this.applyOnce(tenantDatabase, file)) count += 1;
@@ -90,9 +94,9 @@ export class TenantSeeder {
 }
 
 /** The names of the seeds applied to the database; none before its first. */
-async function appliedSeeds(tenantDatabase: Knex): Promise<Set<string>> {
+async function appliedSeeds(client: Client): Promise<Set<string>> {
   try {
-    const result = await tenantDatabase.raw<{ rows: { name: string }[] }>('SELECT name FROM tenant_seeds');
+    const result = await client.query<{ name: string }>('SELECT name FROM tenant_seeds');
     return new Set(result.rows.map((row) => row.name));
   } catch (error) {
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return new Set();
