@@ -18,8 +18,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 const TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT = 10;
 
 export interface FastifyAppOptions {
-  /** Fastify's rewriteUrl: the URL a request is routed by (its original stays in request.originalUrl). */
-  rewriteUrl?: (url: string) => string;
+  /** Fastify's rewriteUrl: the URL a request is routed by, given the raw request. */
+  rewriteUrl?: (request: { url?: string }) => string;
 }
 
 /** A Nest app on Fastify that logs through pino and closes cleanly on SIGTERM/SIGINT. */
@@ -37,7 +37,7 @@ export async function createFastifyApp(
       requestTimeout: config.http.requestTimeoutMs,
       connectionTimeout: config.http.connectionTimeoutMs,
       http: { connectionsCheckingInterval: config.http.requestTimeoutMs / TIMEOUT_CHECKS_PER_REQUEST_TIMEOUT },
-      ...(rewriteUrl && { rewriteUrl: (request: { url?: string }) => rewriteUrl(request.url ?? '/') }),
+      ...(rewriteUrl && { rewriteUrl: (request: { url?: string }) => rewriteUrl(request) }),
     }),
     { bufferLogs: true },
   );

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { ClsService } from 'nestjs-cls';
 import { CurrentTenant, TENANT_CONTEXT, TenantContext } from '../context/tenant-context';
 import { TenantDirectory } from '../directory/tenant-directory';
-import { admissionRefusal } from '../resolution/tenant-admission';
+import { admissionRefusal } from '../directory/tenant-admission';
 import { TenantPools } from './tenant-pools';
 
 export class NoTenantContextError extends Error {

@@ -54,7 +54,26 @@ function checked(value: string, problem: string): ReferenceReading {
   return REFERENCE.test(value) ? { reference: value } : { invalid: problem };
 }
 
-/** For createFastifyApp's rewriteUrl: strips `/t/<tenant>` when the path resolver is on. */
-export function tenantPathRewrite(resolvers: readonly TenantResolverName[]): ((url: string) => string) | undefined {
-  return resolvers.includes('path') ? withoutTenantPath : undefined;
+/**
+ * The URLs requests were sent with, kept by tenantPathRewrite: Fastify's request.originalUrl
+ * cannot be trusted for it, as its middleware runner overwrites it with the rewritten URL.
+ */
+const sentUrls = new WeakMap<object, string>();
+
+type RawRequest = { url?: string };
+
+/** For createFastifyApp's rewriteUrl: routes `/t/<tenant>/…` as `/…` when the path resolver is on. */
+export function tenantPathRewrite(resolvers: readonly TenantResolverName[]): ((request: RawRequest) => string) | undefined {
+  if (!resolvers.includes('path')) return undefined;
+  return (request) => {
+    const url = request.url ?? '/';
+    const routed = withoutTenantPath(url);
+    if (routed !== url) sentUrls.set(request, url);
+    return routed;
+  };
+}
+
+/** The URL as the client sent it, before tenantPathRewrite. */
+export function sentUrl(request: RawRequest): string {
+  return sentUrls.get(request) ?? request.url ?? '/';
 }

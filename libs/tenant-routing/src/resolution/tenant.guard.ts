@@ -6,9 +6,11 @@ import {
   Inject,
   Injectable,
   NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG, AppConfig, TenantResolverName } from '@app/tenancy';
+import { APP_CONFIG, AppConfig, isConnectionError, TenantResolverName } from '@app/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { NO_TENANT } from '../context/no-tenant.decorator';
@@ -16,8 +18,8 @@ import { TENANT_CONTEXT, TenantContext } from '../context/tenant-context';
 import { TenantPools } from '../connections/tenant-pools';
 import { TenantCaller, TenantCallerAuthenticator } from '../credentials/tenant-caller.authenticator';
 import { RoutedTenant, TenantDirectory } from '../directory/tenant-directory';
-import { admissionRefusal } from './tenant-admission';
-import { referenceFromHeader, referenceFromHost, referenceFromPath, ReferenceReading } from './tenant-references';
+import { admissionRefusal } from '../directory/tenant-admission';
+import { referenceFromHeader, referenceFromHost, referenceFromPath, ReferenceReading, sentUrl } from './tenant-references';
 
 const SOURCE_NAMES: Record<TenantResolverName, string> = {
   header: 'the X-Tenant-ID header',
@@ -56,8 +58,20 @@ export class TenantGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(NO_TENANT, [context.getHandler(), context.getClass()])) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    try {
+      await this.admit(http.getRequest<FastifyRequest>(), reply);
+      return true;
+    } catch (error) {
+      if (error instanceof UnauthorizedException) void reply.header('WWW-Authenticate', 'Bearer');
+      if (isConnectionError(error)) {
+        throw new ServiceUnavailableException('the tenant registry (master database) is out of reach; try again shortly');
+      }
+      throw error;
+    }
+  }
+
+  private async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const caller = await this.authenticator.authenticate(request.headers);
     const tenant = await this.tenantFor(request, caller);
     const refusal = admissionRefusal(tenant);
@@ -68,7 +82,6 @@ export class TenantGuard implements CanActivate {
     const lease = this.pools.lease({ ...tenant, dbPasswordEncrypted: tenant.dbPasswordEncrypted! });
     reply.raw.once('close', lease.release);
     this.cls.set<TenantContext>(TENANT_CONTEXT, { tenant: { id: tenant.id, slug: tenant.slug }, knex: lease.knex });
-    return true;
   }
 
   private async tenantFor(request: FastifyRequest, caller: TenantCaller): Promise<RoutedTenant> {
@@ -107,7 +120,7 @@ export class TenantGuard implements CanActivate {
       case 'header':
         return referenceFromHeader(request.headers);
       case 'path':
-        return referenceFromPath(request.originalUrl);
+        return referenceFromPath(sentUrl(request.raw));
       case 'subdomain':
         return referenceFromHost(request.hostname, this.settings.baseDomain);
       case 'jwt':

@@ -1,5 +1,5 @@
 import { ForbiddenException, HttpException, ServiceUnavailableException } from '@nestjs/common';
-import type { RoutedTenant } from '../directory/tenant-directory';
+import type { RoutedTenant } from './tenant-directory';
 
 /** What a client should wait before asking again about a tenant still being provisioned. */
 export const PROVISIONING_RETRY_AFTER_SECONDS = 2;
