@@ -69,7 +69,15 @@ export class TenantPools implements OnApplicationShutdown {
       pool = this.open(tenant);
       this.pools.set(tenant.id, pool);
     }
-    return { knex: pool.knex, release: pool.lease() };
+    const release = pool.lease();
+    return {
+      knex: pool.knex,
+      release: () => {
+        release();
+        // Its connections just went idle: if someone waits for the budget, make room now, not at the idle timeout.
+        if (this.budget.waiting > 0) this.closeAnIdlePool();
+      },
+    };
   }
 
   /** The tenant's pool stops taking requests (credentials rotated, tenant no longer ready). */
