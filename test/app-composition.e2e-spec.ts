@@ -3,16 +3,19 @@ import { ModulesContainer } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, TestingModule } from '@nestjs/testing';
 import {
+  ProvisioningQueue,
   ProvisionTenant,
   TenantDatabaseAdmin,
   TenantDatabaseProvisioner,
   TenantServerCatalog,
   TenantSchemaMigrator,
   TenantServerModule,
+  TenantSeeder,
   TenantTemplate,
   WarmPool,
 } from '@app/tenancy';
 import { ApiModule } from '../apps/api/src/api.module';
+import { TenantApiModule } from '../apps/tenant-api/src/tenant-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { TENANT_SERVER_POOL } from '../libs/tenancy/src/tenant-server/tenant-server.tokens';
 import { TestStack } from './support/test-stack';
@@ -24,6 +27,7 @@ const WORKER_MACHINERY = {
   TenantDatabaseAdmin,
   TenantServerCatalog,
   TenantSchemaMigrator,
+  TenantSeeder,
   TenantTemplate,
   WarmPool,
   TenantDatabaseProvisioner,
@@ -69,6 +73,7 @@ describe('app composition', () => {
   const apps: INestApplication[] = [];
   let api: TestingModule;
   let worker: TestingModule;
+  let tenantApi: TestingModule;
 
   /**
    * Starts an app from its root module, as createApiApp and createWorkerApp do (they add only the logger, HTTP
@@ -86,6 +91,7 @@ describe('app composition', () => {
   beforeAll(async () => {
     api = await start(ApiModule.forRoot(stack.config));
     worker = await start(WorkerModule.forRoot(stack.config));
+    tenantApi = await start(TenantApiModule.forRoot(stack.config));
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
@@ -95,6 +101,12 @@ describe('app composition', () => {
   it('builds none of the worker machinery in the api process', () => {
     expect(resolvableIn(api)).toEqual([]);
     expect(workerMachineryIn(api)).toEqual([]);
+  });
+
+  it('builds none of it, nor the queue, in a tenant app (tenant-api on libs/tenant-routing)', () => {
+    expect(resolvableIn(tenantApi)).toEqual([]);
+    expect(workerMachineryIn(tenantApi)).toEqual([]);
+    expect(() => tenantApi.get(ProvisioningQueue, { strict: false })).toThrow();
   });
 
   it('builds all of it in the worker process', () => {
