@@ -139,6 +139,14 @@ const environmentVariables = z.object({
     .optional(),
   // tenantApi
   TENANT_API_PORT: integer(1, 65535, 3002),
+  // fleet
+  FLEET_MIGRATION_CONCURRENCY: integer(1, 100, 4),
+  TENANT_DELETE_RETENTION_DAYS: integer(0, 3650, 7),
+  BACKUP_DIR: z
+    .string()
+    .min(1)
+    .default('backups')
+    .transform((dir) => path.resolve(dir)),
 });
 
 /** Every environment variable the services read. */
@@ -252,6 +260,15 @@ const configSchema = environmentVariables
     },
     tenantApi: {
       port: env.TENANT_API_PORT,
+    },
+    /** Operations over many tenants, and over one tenant's lifetime. */
+    fleet: {
+      /** Tenant migrations one worker runs at once, per PostgreSQL server, in a rollout. */
+      migrationConcurrency: env.FLEET_MIGRATION_CONCURRENCY,
+      /** Days a deleted tenant's data is kept before the worker purges it; 0 purges at once. */
+      deleteRetentionDays: env.TENANT_DELETE_RETENTION_DAYS,
+      /** Where pg_dump writes a tenant's backup before its database is dropped. */
+      backupDir: env.BACKUP_DIR,
     },
   }));
 
