@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Knex } from 'knex';
+import { MigrationLoadError } from './migration-load.error';
 
 const MIGRATION_FILE = /^(?!.*\.d\.ts$).+\.(js|ts)$/;
 
@@ -11,7 +12,7 @@ const MIGRATION_FILE = /^(?!.*\.d\.ts$).+\.(js|ts)$/;
  * the extension, the same either way.
  */
 export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
-  constructor(private readonly directory: string) {}
+  constructor(readonly directory: string) {}
 
   async getMigrations(): Promise<string[]> {
     const files = (await readdir(this.directory)).filter((file) => MIGRATION_FILE.test(file)).sort();
@@ -19,12 +20,17 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
     return [...byName.values()];
   }
 
-  /** A hash of every migration's name and content. */
-  async fingerprint(): Promise<string> {
+  /**
+   * A hash of every migration's name and content; with `only`, of the migrations so named alone,
+   * which is the whole directory's fingerprint as it was when it held just those.
+   */
+  async fingerprint(only?: ReadonlySet<string>): Promise<string> {
     const hash = createHash('sha256');
     for (const file of await this.getMigrations()) {
+      const name = this.getMigrationName(file);
+      if (only && !only.has(name)) continue;
       hash
-        .update(this.getMigrationName(file))
+        .update(name)
         .update('\0')
         .update(await readFile(path.join(this.directory, file)))
         .update('\0');
@@ -36,8 +42,14 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
     return file.replace(/\.(js|ts)$/, '');
   }
 
+  /** A file that cannot be loaded (a syntax error, TypeScript without a loader) throws MigrationLoadError. */
   getMigration(file: string): Promise<Knex.Migration> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a migration file is loaded by its path at run time
-    return Promise.resolve(require(path.join(this.directory, file)) as Knex.Migration);
+    const filePath = path.join(this.directory, file);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a migration file is loaded by its path at run time
+      return Promise.resolve(require(filePath) as Knex.Migration);
+    } catch (error) {
+      return Promise.reject(new MigrationLoadError(filePath, error));
+    }
   }
 }

@@ -6,7 +6,14 @@ import { withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
+import { appliedMigrations, freeStaleMigrationLock } from './knex-migrations-table';
 import { openTenantKnex } from './tenant-knex';
+
+/** What a rollback undid, and what the database has left. */
+export interface RollbackResult {
+  undone: string[];
+  remaining: string[];
+}
 
 export interface MigrationOwners {
   /** The role that will own what the migrations create. */
@@ -14,8 +21,6 @@ export interface MigrationOwners {
   /** Objects owned by this role (a template's) are handed to `role` first. */
   reassignFrom?: string;
 }
-
-const UNDEFINED_TABLE = '42P01';
 
 /** Runs the Knex tenant migrations inside one tenant database. */
 @Injectable()
@@ -53,7 +58,7 @@ export class TenantSchemaMigrator {
     const url = withDatabase(this.config.tenantServer.maintenanceUrl, dbName);
     const pending = await withClient(url, async (client) => {
       await reassignOwned(client, owners);
-      await freeStaleLock(client);
+      await freeStaleMigrationLock(client);
       return this.countPending(client);
     });
     if (pending > 0) await this.applyPending(url, owners.role);
@@ -65,19 +70,36 @@ export class TenantSchemaMigrator {
    * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
    * So every statement, the lock freeing and the reads included, runs as the tenant's own role.
    */
-  async migrateAsTenant(tenantLoginUrl: string): Promise<void> {
+  async migrateAsTenant(tenantLoginUrl: string): Promise<string[]> {
     const pending = await withClient(tenantLoginUrl, async (client) => {
-      await freeStaleLock(client);
+      await freeStaleMigrationLock(client);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPending(tenantLoginUrl);
+    return pending > 0 ? this.applyPending(tenantLoginUrl) : [];
   }
 
-  /** Applies the pending migrations, under SET ROLE `actingRole` when given. */
-  private async applyPending(url: string, actingRole?: string): Promise<void> {
+  /**
+   * Undoes the tenant's last Knex batch (all of it, or nothing: one transaction), as the tenant's
+   * role for the same reasons as migrateAsTenant. The caller holds the tenant's advisory lock.
+   */
+  async rollbackAsTenant(tenantLoginUrl: string): Promise<RollbackResult> {
+    await withClient(tenantLoginUrl, freeStaleMigrationLock);
+    const tenantDatabase = openTenantKnex(tenantLoginUrl, TenantSchemaMigrator.name);
+    try {
+      const [, undone] = (await tenantDatabase.migrate.rollback({ migrationSource: this.source })) as [number, string[]];
+      const { rows } = await tenantDatabase.raw<{ rows: { name: string }[] }>('SELECT name FROM knex_migrations ORDER BY id');
+      return { undone, remaining: rows.map((row) => row.name) };
+    } finally {
+      await tenantDatabase.destroy();
+    }
+  }
+
+  /** Applies the pending migrations, under SET ROLE `actingRole` when given; returns their names. */
+  private async applyPending(url: string, actingRole?: string): Promise<string[]> {
     const tenantDatabase = openTenantKnex(url, TenantSchemaMigrator.name, actingRole);
     try {
-      await tenantDatabase.migrate.latest({ migrationSource: this.source });
+      const [, applied] = (await tenantDatabase.migrate.latest({ migrationSource: this.source })) as [number, string[]];
+      return applied;
     } finally {
       await tenantDatabase.destroy();
     }
@@ -86,8 +108,7 @@ export class TenantSchemaMigrator {
   /** How many of the tenant migrations the database lacks: a read, no lock taken. */
   private async countPending(client: Client): Promise<number> {
     const expected = (await this.source.getMigrations()).map((file) => this.source.getMigrationName(file));
-    const rows = await ignoreMissingTable(client.query<{ name: string }>('SELECT name FROM knex_migrations'));
-    const applied = new Set((rows?.rows ?? []).map((row) => row.name));
+    const applied = new Set(await appliedMigrations(client));
     return expected.filter((name) => !applied.has(name)).length;
   }
 
@@ -101,19 +122,4 @@ export class TenantSchemaMigrator {
 async function reassignOwned(client: Client, owners: MigrationOwners): Promise<void> {
   if (!owners.reassignFrom) return;
   await client.query(`REASSIGN OWNED BY ${quoteIdentifier(owners.reassignFrom)} TO ${quoteIdentifier(owners.role)}`);
-}
-
-/** Frees a Knex migration lock left by a process killed mid-migration. */
-async function freeStaleLock(client: Client): Promise<void> {
-  await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
-}
-
-/** A database that never ran a migration has no Knex tables yet. */
-async function ignoreMissingTable<T>(query: Promise<T>): Promise<T | undefined> {
-  try {
-    return await query;
-  } catch (error) {
-    if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
-    throw error;
-  }
 }

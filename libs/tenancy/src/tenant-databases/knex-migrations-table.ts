@@ -1,0 +1,24 @@
+import type { Client } from 'pg';
+
+const UNDEFINED_TABLE = '42P01';
+
+/** The migrations Knex recorded in a database, in the order applied; none when it never ran one. */
+export async function appliedMigrations(client: Client): Promise<string[]> {
+  const result = await ignoreMissingTable(client.query<{ name: string }>('SELECT name FROM knex_migrations ORDER BY id'));
+  return (result?.rows ?? []).map((row) => row.name);
+}
+
+/** Frees a Knex migration lock left by a process killed mid-migration. */
+export async function freeStaleMigrationLock(client: Client): Promise<void> {
+  await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
+}
+
+/** A database that never ran a migration has no Knex tables yet. */
+async function ignoreMissingTable<T>(query: Promise<T>): Promise<T | undefined> {
+  try {
+    return await query;
+  } catch (error) {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
+    throw error;
+  }
+}
