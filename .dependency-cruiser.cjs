@@ -19,6 +19,7 @@ const TENANCY_LAYERS = [
   ['postgres', 'errors'], // PostgreSQL helpers (URLs, quoting, one-off clients, migration source); the error family
   ['config'], // the typed configuration (validates URLs with postgres/)
   ['naming', 'redis', 'secrets', 'tenant-server'], // leaf utilities; tenant-server: the server tenant databases live on
+  ['backups'], // tenant backups in BACKUP_DIR: pg_dump and pg_restore, checksums, checks of a file to restore
   ['master'], // the master database: connection, migrations, advisory locks
   ['registry'], // the tenants table
   ['events'], // tenant status and access broadcasts
@@ -26,6 +27,7 @@ const TENANCY_LAYERS = [
   ['tenant-databases'], // creating, handing over and migrating tenant databases; template and warm pool
   ['provisioning'], // the queue and the use cases its jobs run
   ['registration'], // registering and retrying tenants: the use cases that enqueue provisioning
+  ['lifecycle'], // suspend, resume, delete, purge, restore: the requests, their queue and the worker's steps
   ['health', 'logging', 'http'], // Nest wiring around the features; http: request validation shared by the apps
   ['bootstrap'], // building an app from the above
   ['tenancy.module.ts'],

@@ -6,19 +6,28 @@ import {
   APP_CONFIG,
   ApiKeyRepository,
   AppConfig,
+  BackupFiles,
+  DeleteTenant,
   DependencyHealthIndicator,
   IssueApiKey,
+  LifecycleQueueModule,
+  LifecycleRequests,
   ListApiKeys,
   LoggingModule,
   MasterDatabaseModule,
+  PgArchiveTool,
   ProvisioningQueueModule,
   RegisterTenant,
+  RestoreTenant,
+  ResumeTenant,
   RetryTenant,
   RevokeApiKey,
   RotateTenantCredentials,
+  SuspendTenant,
   TenancyConfigModule,
   TenantEnqueuer,
   TenantEventsModule,
+  TenantLifecycleRepository,
   TenantRepository,
   TenantRoleLogin,
   TenantSecretCipher,
@@ -30,6 +39,7 @@ import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiKeysController } from './org/api-keys.controller';
+import { LifecycleController } from './org/lifecycle.controller';
 import { OrgController } from './org/org.controller';
 import { TenantReads } from './org/tenant-reads';
 import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
@@ -52,6 +62,7 @@ export class ApiModule {
         MasterDatabaseModule,
         TenantEventsModule,
         ProvisioningQueueModule.forProducers(),
+        LifecycleQueueModule,
         TerminusModule,
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStorageModule],
@@ -66,6 +77,7 @@ export class ApiModule {
       controllers: [
         OrgController,
         ApiKeysController,
+        LifecycleController,
         ApiHealthController,
         tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
       ],
@@ -81,6 +93,14 @@ export class ApiModule {
         IssueApiKey,
         ListApiKeys,
         RevokeApiKey,
+        TenantLifecycleRepository,
+        PgArchiveTool,
+        BackupFiles,
+        LifecycleRequests,
+        SuspendTenant,
+        ResumeTenant,
+        DeleteTenant,
+        RestoreTenant,
         DependencyHealthIndicator,
         TenantReads,
         TenantStatusFeed,

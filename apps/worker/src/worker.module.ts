@@ -2,17 +2,26 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import {
   AppConfig,
+  BackupFiles,
   DependencyHealthIndicator,
+  LifecycleQueueModule,
   LoggingModule,
   MasterDatabaseModule,
+  PgArchiveTool,
   ProvisioningQueueModule,
   ProvisionTenant,
   ResealLegacyPasswords,
+  RunLifecycleOperation,
   TenancyConfigModule,
+  TenantAccessAdmin,
+  TenantAccessOperations,
   TenantDatabaseAdmin,
   TenantDatabaseProvisioner,
   TenantEventsModule,
+  TenantLifecycleRepository,
+  TenantPurgeOperation,
   TenantRepository,
+  TenantRestoreOperation,
   TenantSchemaMigrator,
   TenantSecretCipher,
   TenantSeeder,
@@ -23,7 +32,9 @@ import {
   WarmSpareRepository,
 } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
+import { TenantLifecycleProcessor } from './lifecycle/tenant-lifecycle.processor';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
+import { LifecycleOperationsReconciler } from './reconciler/lifecycle-operations.reconciler';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
 import { WorkerStartupChecks } from './startup/worker-startup-checks';
 import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
@@ -39,6 +50,7 @@ export class WorkerModule {
         LoggingModule.forService('worker'),
         MasterDatabaseModule,
         ProvisioningQueueModule.forWorkers(),
+        LifecycleQueueModule,
         TenantEventsModule,
         TenantServerModule,
         TerminusModule,
@@ -62,6 +74,16 @@ export class WorkerModule {
         UnsettledTenantsReconciler,
         WarmPoolRefiller,
         WorkerStartupChecks,
+        TenantLifecycleRepository,
+        TenantAccessAdmin,
+        PgArchiveTool,
+        BackupFiles,
+        TenantAccessOperations,
+        TenantPurgeOperation,
+        TenantRestoreOperation,
+        RunLifecycleOperation,
+        TenantLifecycleProcessor,
+        LifecycleOperationsReconciler,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isSettled, Tenant, TenantRepository, TenantStatusEvent } from '@app/tenancy';
+import { isAtRest, Tenant, TenantRepository, TenantStatusEvent } from '@app/tenancy';
 import {
   concat,
   defer,
@@ -33,14 +33,15 @@ export class TenantStatusFeed {
     this.events.next(event);
   }
 
-  /** `current` first, then each change, completing after `ready` or `failed`. */
+  /** `current` first, then each change, completing once the tenant is at rest (`ready`, `failed`, … with no operation under way). */
   watch(current: Tenant): Observable<Tenant> {
     return concat(
       of(current),
       defer(() => this.readsOf(current.id)),
     ).pipe(
       distinctUntilChanged((a, b) => a.updatedAt.getTime() === b.updatedAt.getTime() && a.status === b.status),
-      takeWhile((tenant) => !isSettled(tenant.status), true),
+      // Until nothing more happens on its own: provisioning over, or a lifecycle operation done.
+      takeWhile((tenant) => !isAtRest(tenant), true),
     );
   }
 

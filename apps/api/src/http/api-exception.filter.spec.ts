@@ -13,8 +13,12 @@ import { ApiExceptionFilter } from './api-exception.filter';
  */
 const ANSWERS = {
   name_rejected: [400, 'Bad Request'],
+  rollout_rejected: [400, 'Bad Request'],
+  backup_invalid: [400, 'Bad Request'],
   tenant_not_found: [404, 'Not Found'],
   api_key_not_found: [404, 'Not Found'],
+  rollout_not_found: [404, 'Not Found'],
+  backup_not_found: [404, 'Not Found'],
   slug_taken: [409, 'Conflict'],
   not_failed: [409, 'Conflict'],
   not_ready: [409, 'Conflict'],
@@ -22,6 +26,9 @@ const ANSWERS = {
   credentials_rejected: [409, 'Conflict'],
   foreign_database_object: [409, 'Conflict'],
   api_key_limit: [409, 'Conflict'],
+  rollout_conflict: [409, 'Conflict'],
+  wrong_status: [409, 'Conflict'],
+  operation_in_progress: [409, 'Conflict'],
   idempotency_key_reused: [422, 'Unprocessable Entity'],
   queue_unavailable: [503, 'Service Unavailable'],
 } as const satisfies Record<TenantErrorCode, readonly [number, string]>;

@@ -31,9 +31,13 @@ function toHttpException(error: unknown): HttpException | undefined {
 function httpStatusOf(code: TenantErrorCode): HttpStatus {
   switch (code) {
     case 'name_rejected':
+    case 'rollout_rejected':
+    case 'backup_invalid':
       return HttpStatus.BAD_REQUEST;
     case 'tenant_not_found':
     case 'api_key_not_found':
+    case 'rollout_not_found':
+    case 'backup_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'not_failed':
@@ -42,6 +46,9 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     case 'credentials_rejected':
     case 'foreign_database_object':
     case 'api_key_limit':
+    case 'rollout_conflict':
+    case 'wrong_status':
+    case 'operation_in_progress':
       return HttpStatus.CONFLICT;
     case 'idempotency_key_reused':
       return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -13,10 +13,17 @@ export function tenantStatusView(tenant: Tenant) {
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
     readyAt: tenant.readyAt,
+    operation: tenant.operation,
+    operationError: tenant.operationError,
   };
 }
 export type TenantStatusView = ReturnType<typeof tenantStatusView>;
 
 export function tenantView(tenant: Tenant) {
-  return { ...tenantStatusView(tenant), slug: tenant.slug, statusUrl: statusUrlOf(tenant.id) };
+  return { ...tenantStatusView(tenant), slug: tenant.slug, statusUrl: statusUrlOf(tenant.id), ...lifecycleView(tenant) };
+}
+
+/** What a deletion and a purge left, only where set. */
+function lifecycleView({ deletedAt, purgeAfter, backup }: Tenant) {
+  return { ...(deletedAt && { deletedAt }), ...(purgeAfter && { purgeAfter }), ...(backup && { backup: { ...backup } }) };
 }

@@ -15,10 +15,14 @@ export type TenantErrorCode =
   | 'foreign_database_object'
   | 'credentials_rejected'
   | 'api_key_not_found'
-  | 'api_key_limit';
+  | 'api_key_limit'
+  | 'wrong_status'
+  | 'operation_in_progress'
+  | 'backup_not_found'
+  | 'backup_invalid';
 
 /** Facts an answer may carry besides the message (the tenant a conflict is with, say). */
-export type TenantErrorDetails = { tenantId?: string; existingTenantId?: string };
+export type TenantErrorDetails = { tenantId?: string; existingTenantId?: string; status?: string; operation?: string };
 
 export class TenantError extends Error {
   constructor(
@@ -92,6 +96,29 @@ export class TenantError extends Error {
       `tenant ${tenantId} already has ${maxActive} active API keys, the most it may have; revoke one first`,
       { tenantId },
     );
+  }
+
+  /** A lifecycle request the tenant's status does not allow (suspending a pending tenant, deleting a deleted one). */
+  static wrongStatus(tenantId: string, status: string, refusal: string): TenantError {
+    return new TenantError('wrong_status', `tenant is ${status}; ${refusal}`, { tenantId, status });
+  }
+
+  /** One lifecycle operation at a time per tenant: the one recorded must finish first. */
+  static operationInProgress(tenantId: string, operation: string): TenantError {
+    return new TenantError('operation_in_progress', `tenant ${tenantId} has a ${operation} in progress; try again once it is done`, {
+      tenantId,
+      operation,
+    });
+  }
+
+  /** No archive where a restore was told to look, or the tenant has none recorded. */
+  static backupNotFound(tenantId: string, reason: string): TenantError {
+    return new TenantError('backup_not_found', reason, { tenantId });
+  }
+
+  /** An archive a restore cannot use: outside BACKUP_DIR, unreadable, not a pg_dump archive, or not the one recorded. */
+  static backupInvalid(tenantId: string, reason: string): TenantError {
+    return new TenantError('backup_invalid', reason, { tenantId });
   }
 }
 

@@ -5,6 +5,8 @@
 export const LOCK_KEYS = {
   masterMigrations: 'tenancy:master-migrations',
   reconciler: 'tenancy:reconciler',
+  /** Re-queues recorded lifecycle operations and marks deleted tenants due for purging. */
+  lifecycleReconciler: 'tenancy:lifecycle-reconciler',
   resealLegacyPasswords: 'tenancy:reseal-legacy-passwords',
   /** One template builder per tenant database prefix. */
   template: (tenantDbPrefix: string) => `tenancy:template:${tenantDbPrefix}`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import { ProvisioningStep, Tenant, TenantStatus } from './tenant';
+import { ProvisioningStep, Tenant, TenantOperation, TenantStatus } from './tenant';
 import { TenantError } from '../errors/tenant-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +19,12 @@ interface TenantRow {
   created_at: Date;
   updated_at: Date;
   ready_at: Date | null;
+  operation: TenantOperation | null;
+  operation_error: string | null;
+  deleted_at: Date | null;
+  purge_after: Date | null;
+  backup_path: string | null;
+  backup_checksum: string | null;
 }
 
 interface IdempotencyKeyRow {
@@ -76,7 +82,12 @@ export class TenantRepository {
       });
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      const existing = await this.tenants().where({ slug: tenant.slug }).orWhere({ db_name: tenant.dbName }).first();
+      const existing = await this.tenants()
+        .where({ slug: tenant.slug })
+        .orWhere({ db_name: tenant.dbName })
+        // A purged tombstone keeps its name without holding it: the live tenant is the one in the way.
+        .orderByRaw("status = 'purged'")
+        .first();
       if (!existing) throw error;
       throw TenantError.slugTaken(tenant.slug, existing.id);
     }
@@ -96,6 +107,9 @@ export class TenantRepository {
   async findByReference(reference: string): Promise<Tenant | undefined> {
     const row = await this.tenants()
       .where(UUID.test(reference) ? { id: reference.toLowerCase() } : { slug: reference })
+      // A slug may name a live tenant and the tombstones of purged ones: the live one, else the latest tombstone.
+      .orderByRaw("status = 'purged'")
+      .orderBy('created_at', 'desc')
       .first();
     return row && toTenant(row);
   }
@@ -127,6 +141,8 @@ export class TenantRepository {
     const rows = await this.tenants()
       .select('id')
       .whereIn('status', ['pending', 'provisioning'])
+      // A tenant being restored is `provisioning` too, but its job is a lifecycle one.
+      .whereNull('operation')
       .andWhere('updated_at', '<', this.master.raw(`now() - make_interval(secs => ?)`, [untouchedForMs / 1000]));
     return rows.map((row) => row.id);
   }
@@ -139,6 +155,9 @@ export class TenantRepository {
     const [row] = await this.tenants()
       .where({ id })
       .whereNot({ status: 'ready' })
+      // Never a suspended, deleted or purged tenant, nor one being restored (a lifecycle job's).
+      .whereIn('status', ['pending', 'provisioning', 'failed'])
+      .whereNull('operation')
       .update({
         status: 'provisioning',
         attempts: this.master.raw('attempts + 1'),
@@ -218,5 +237,10 @@ function toTenant(row: TenantRow): Tenant {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     readyAt: row.ready_at,
+    operation: row.operation,
+    operationError: row.operation_error,
+    deletedAt: row.deleted_at,
+    purgeAfter: row.purge_after,
+    backup: row.backup_path && row.backup_checksum ? { path: row.backup_path, checksum: row.backup_checksum } : null,
   };
 }

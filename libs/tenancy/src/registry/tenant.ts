@@ -1,5 +1,15 @@
-export const TENANT_STATUSES = ['pending', 'provisioning', 'ready', 'failed'] as const;
+export const TENANT_STATUSES = ['pending', 'provisioning', 'ready', 'failed', 'suspended', 'deleted', 'purged'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** What a worker is doing to a provisioned tenant; recorded in master until it is done. */
+export const TENANT_OPERATIONS = ['suspend', 'resume', 'delete', 'purge', 'restore'] as const;
+export type TenantOperation = (typeof TENANT_OPERATIONS)[number];
+
+/** The pg_dump archive a purge left, and its SHA-256 (hex). */
+export interface TenantBackup {
+  path: string;
+  checksum: string;
+}
 
 /** The last provisioning step a tenant completed. */
 export type ProvisioningStep = 'queued' | 'started' | 'database_created' | 'ready';
@@ -19,8 +29,20 @@ export interface Tenant {
   createdAt: Date;
   updatedAt: Date;
   readyAt: Date | null;
+  /** The lifecycle operation in progress, if any, and the error of its last failed attempt. */
+  operation: TenantOperation | null;
+  operationError: string | null;
+  deletedAt: Date | null;
+  /** When a deleted tenant's data is purged (its database and role dropped). */
+  purgeAfter: Date | null;
+  backup: TenantBackup | null;
 }
 
 export function isSettled(status: TenantStatus): boolean {
-  return status === 'ready' || status === 'failed';
+  return status === 'ready' || status === 'failed' || status === 'suspended' || status === 'deleted' || status === 'purged';
+}
+
+/** Nothing more happens to the tenant until someone asks: its status is final and no operation is under way. */
+export function isAtRest(tenant: Pick<Tenant, 'status' | 'operation'>): boolean {
+  return isSettled(tenant.status) && !tenant.operation;
 }

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { BackupFiles } from '../backups/backup-files';
+import { PgArchiveTool } from '../backups/pg-archive.tool';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { TenantError } from '../errors/tenant-error';
+import { withCredentials, withDatabase } from '../postgres/connection-url';
+import type { Tenant } from '../registry/tenant';
+import { TenantLifecycleRepository } from '../registry/tenant-lifecycle.repository';
+import { scramSha256Verifier } from '../secrets/scram-verifier';
+import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { InternalDatabaseNames } from '../tenant-databases/internal-database-names';
+import { tenantMark } from '../tenant-databases/service-marks';
+import { TenantAccessAdmin } from '../tenant-databases/tenant-access.admin';
+import { TenantDatabaseAdmin } from '../tenant-databases/tenant-database.admin';
+import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
+import { TenantServerCatalog } from '../tenant-databases/tenant-server.catalog';
+import { archiveLogin } from './archive-login';
+
+/**
+ * The worker's half of a restore. The database is made the way provisioning makes one (under
+ * its building name, then given to the tenant's role with a new password and marked), left
+ * empty, and the archive loaded into it by pg_restore logged in as that role (`--no-owner
+ * --no-privileges`: what the archive holds belongs to whoever restores it, and runs with no more
+ * rights). The tenant migrations added since the backup are applied, as the role too. Only then
+ * is it renamed to the tenant's name: a database under that name means the restore is complete.
+ */
+@Injectable()
+export class TenantRestoreOperation {
+  private readonly names: InternalDatabaseNames;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
+    private readonly access: TenantAccessAdmin,
+    private readonly admin: TenantDatabaseAdmin,
+    private readonly catalog: TenantServerCatalog,
+    private readonly lifecycle: TenantLifecycleRepository,
+    private readonly cipher: TenantSecretCipher,
+    private readonly files: BackupFiles,
+    private readonly tool: PgArchiveTool,
+    private readonly migrator: TenantSchemaMigrator,
+    private readonly logger: PinoLogger,
+  ) {
+    this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
+  }
+
+  async run(tenant: Tenant): Promise<void> {
+    const found = await this.access.find(tenant);
+    if (found.database === 'valid') return;
+    if (found.database === 'invalid') await this.admin.drop(tenant.dbName);
+    if (found.role?.privileged.length) {
+      throw TenantError.foreignDatabaseObject(
+        'role',
+        tenant.dbRole,
+        `has ${found.role.privileged.join(', ')}, and such a role is never given a login`,
+      );
+    }
+    const { restoreFrom } = await this.lifecycle.detailsOf(tenant.id);
+    if (!restoreFrom) throw new Error('no archive recorded for this restore');
+    // Checked again: the file may have changed since the request was accepted.
+    const archive = await this.files.verify(tenant.id, restoreFrom.path, restoreFrom.checksum);
+    const password = await this.keptPassword(tenant);
+    const owner = { name: tenant.dbRole, verifier: await scramSha256Verifier(password), mark: tenantMark(tenant.id) };
+
+    const building = this.names.newTenantDatabase(tenant.id);
+    // Whatever an interrupted attempt loaded is of no use: start from an empty database.
+    if ((await this.catalog.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
+    if (!(await this.admin.createDatabase(building)))
+      throw new Error(`database "${building}" appeared while being made; the attempt will be retried`);
+    if (found.role) await this.admin.handOverToExistingRole({ name: building }, owner);
+    else await this.admin.handOverToNewRole({ name: building }, owner);
+
+    const maintenanceUrl = this.config.tenantServer.maintenanceUrl;
+    await this.tool.restore(archiveLogin(maintenanceUrl, building, tenant.dbRole, password), archive.path);
+    await this.migrator.migrateAsTenant(withCredentials(withDatabase(maintenanceUrl, building), tenant.dbRole, password));
+    await this.admin.renameDatabase(building, tenant.dbName);
+    this.logger.info({ backup: archive.path, checksum: archive.checksum }, 'tenant database restored');
+  }
+
+  /**
+   * After a restore that gave up: what it made is dropped, so the tenant is purged again with
+   * nothing of it left on the server. Only what carries the tenant's mark.
+   */
+  async cleanUp(tenant: Tenant): Promise<void> {
+    const found = await this.access.find(tenant);
+    await this.admin.drop(this.names.newTenantDatabase(tenant.id));
+    // A valid one under the tenant's name is a finished restore: never dropped here.
+    if (found.database === 'invalid') await this.admin.drop(tenant.dbName);
+    if (found.role) await this.admin.dropRole(tenant.dbRole);
+  }
+
+  /** The first password stored for this restore stays, so a retried attempt sets the same one. */
+  private async keptPassword(tenant: Tenant): Promise<string> {
+    const kept = await this.lifecycle.keepRestorePassword(tenant.id, this.cipher.encrypt(this.cipher.generatePassword(), tenant.id));
+    return this.cipher.decrypt(kept.dbPasswordEncrypted!, tenant.id);
+  }
+}
