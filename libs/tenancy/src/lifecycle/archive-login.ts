@@ -1,4 +1,4 @@
-import type { ArchiveLogin } from '../backups/pg-archive.tool';
+import type { ArchiveLogin } from '../archives/pg-archive.tool';
 import { withCredentials, withDatabase } from '../postgres/connection-url';
 
 /** pg_dump's or pg_restore's login into `dbName` as the tenant's role; the password travels apart from the URL. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { BackupFiles } from '../backups/backup-files';
+import { BackupFiles } from '../archives/backup-files';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { TenantError } from '../errors/tenant-error';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { BackupFiles } from '../backups/backup-files';
+import { BackupFiles } from '../archives/backup-files';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { Tenant } from '../registry/tenant';

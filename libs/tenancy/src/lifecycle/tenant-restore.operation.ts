@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { BackupFiles } from '../backups/backup-files';
-import { PgArchiveTool } from '../backups/pg-archive.tool';
+import { BackupFiles } from '../archives/backup-files';
+import { PgArchiveTool } from '../archives/pg-archive.tool';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { TenantError } from '../errors/tenant-error';
