@@ -16,6 +16,9 @@ export type TenantErrorCode =
   | 'credentials_rejected'
   | 'api_key_not_found'
   | 'api_key_limit'
+  | 'rollout_not_found'
+  | 'rollout_rejected'
+  | 'rollout_conflict'
   | 'wrong_status'
   | 'operation_in_progress'
   | 'backup_not_found'
@@ -119,6 +122,20 @@ export class TenantError extends Error {
   /** An archive a restore cannot use: outside BACKUP_DIR, unreadable, not a pg_dump archive, or not the one recorded. */
   static backupInvalid(tenantId: string, reason: string): TenantError {
     return new TenantError('backup_invalid', reason, { tenantId });
+  }
+
+  static rolloutNotFound(rolloutId: string): TenantError {
+    return new TenantError('rollout_not_found', `no rollout with id ${rolloutId}`);
+  }
+
+  /** A rollout asked for with options that cannot be honoured (tenants that do not exist, say). */
+  static rolloutRejected(reason: string): TenantError {
+    return new TenantError('rollout_rejected', reason);
+  }
+
+  /** What was asked of a rollout its state does not allow (resuming a completed one, say). */
+  static rolloutConflict(reason: string): TenantError {
+    return new TenantError('rollout_conflict', reason);
   }
 }
 

@@ -9,6 +9,8 @@ import type { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
+import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
+import { MigrationLoadError } from '../postgres/migration-load.error';
 import { ProvisionTenant } from './provision-tenant.use-case';
 
 /** A jest.fn() for each method of a class the use case depends on (Immich's automock). */
@@ -22,6 +24,7 @@ const TENANT_ID = 'tenant-1';
 const tenant = (status: Tenant['status']) =>
   ({ id: TENANT_ID, status, dbName: 'tenant_acme', dbRole: 'tenant_acme', dbPasswordEncrypted: 'sealed' }) as Tenant;
 const connectionError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+const VERSION = { migration: '20250101000000_create_users_table', fingerprint: 'f'.repeat(64) };
 const foreignDatabase = () => TenantError.foreignDatabaseObject('database', 'tenant_acme', 'was not made by this service');
 
 describe('ProvisionTenant', () => {
@@ -43,6 +46,7 @@ describe('ProvisionTenant', () => {
     events = jest.mocked(module.get(TenantEventsPublisher));
     logger = jest.mocked(module.get(PinoLogger));
     const cipher = jest.mocked(module.get(TenantSecretCipher));
+    jest.mocked(module.get(TenantMigrationFiles)).version.mockResolvedValue(VERSION);
 
     lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
     cipher.generatePassword.mockReturnValue('fresh password');
@@ -60,6 +64,8 @@ describe('ProvisionTenant', () => {
     await provision.execute({ tenantId: TENANT_ID, final: false });
     expect(lock.tryRunExclusive).toHaveBeenCalledWith(tenantLockKey(TENANT_ID), expect.any(Function));
     expect(databases.migrate).toHaveBeenCalled();
+    // The schema version its database was brought to is recorded with `ready`, for fleet rollouts.
+    expect(tenants.markReady).toHaveBeenCalledWith(TENANT_ID, VERSION);
     expect(events.publish).toHaveBeenLastCalledWith(tenant('ready'));
     expect(tenants.recordAttemptFailure).not.toHaveBeenCalled();
   });
@@ -109,6 +115,7 @@ describe('ProvisionTenant', () => {
       ['a refused connection', connectionError()],
       ['a pool timeout', new KnexTimeoutError('Knex: Timeout acquiring a connection')],
       ['a server restart', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+      ['a migration file that cannot load', new MigrationLoadError('/migrations/001_x.ts', new SyntaxError("Unexpected token '{'"))],
     ])('never makes the tenant failed for %s, even on the final attempt', async (_what, error) => {
       databases.createDatabase.mockRejectedValue(error);
 

@@ -4,10 +4,12 @@ import { isTenantError, TenantError } from '../errors/tenant-error';
 import { TenantEventsPublisher } from '../events/tenant-events.publisher';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { isConnectionError } from '../postgres/is-connection-error';
+import { isMigrationLoadError } from '../postgres/migration-load.error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
+import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { tenantLockKey } from '../master/lock-keys';
 
 export interface ProvisioningAttempt {
@@ -28,6 +30,7 @@ export class ProvisionTenant {
     private readonly cipher: TenantSecretCipher,
     private readonly lock: AdvisoryLock,
     private readonly events: TenantEventsPublisher,
+    private readonly migrations: TenantMigrationFiles,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -61,13 +64,14 @@ export class ProvisionTenant {
     else await this.tenants.recordDatabaseCreated(tenant.id);
     await this.databases.migrate(spec, origin);
     const seeds = await this.databases.seed(spec, origin);
-    await this.events.publish(await this.tenants.markReady(tenant.id));
+    // The tenant has every migration: master records which, so a fleet rollout skips it on one read.
+    await this.events.publish(await this.tenants.markReady(tenant.id, await this.migrations.version()));
     this.logger.info({ origin, seeds }, 'tenant database ready');
   }
 
-  /** An unreachable server is not the tenant's fault: it never makes the tenant `failed`. */
+  /** An unreachable server, or a migration file that cannot load, is not the tenant's fault: it never makes the tenant `failed`. */
   private async recordFailure(tenantId: string, error: unknown, final: boolean): Promise<void> {
-    const terminal = final && !isConnectionError(error);
+    const terminal = final && !isConnectionError(error) && !isMigrationLoadError(error);
     try {
       const tenant = await this.tenants.recordAttemptFailure(tenantId, describe(error), terminal);
       if (terminal) await this.events.publish(tenant);

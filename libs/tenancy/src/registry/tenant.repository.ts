@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import { ProvisioningStep, Tenant, TenantOperation, TenantStatus } from './tenant';
+import { ProvisioningStep, SchemaVersion, Tenant, TenantOperation, TenantStatus } from './tenant';
 import { TenantError } from '../errors/tenant-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +25,8 @@ interface TenantRow {
   purge_after: Date | null;
   backup_path: string | null;
   backup_checksum: string | null;
+  schema_migration: string | null;
+  schema_fingerprint: string | null;
 }
 
 interface IdempotencyKeyRow {
@@ -35,7 +37,9 @@ interface IdempotencyKeyRow {
 
 /** The columns an update may set, `ready_at` to the database's clock; every update also sets `updated_at`. */
 type TenantChanges = Partial<
-  Pick<TenantRow, 'status' | 'step' | 'last_error' | 'db_password_encrypted'> & { ready_at: Knex.Raw<Date> }
+  Pick<TenantRow, 'status' | 'step' | 'last_error' | 'db_password_encrypted' | 'schema_migration' | 'schema_fingerprint'> & {
+    ready_at: Knex.Raw<Date>;
+  }
 >;
 
 export interface NewTenant {
@@ -188,8 +192,10 @@ export class TenantRepository {
     await this.update(id, { step: 'database_created', db_password_encrypted: sealedPassword });
   }
 
-  async markReady(id: string): Promise<Tenant> {
-    return this.update(id, { status: 'ready', step: 'ready', last_error: null, ready_at: this.master.fn.now() });
+  /** With `schema`, the version its database was brought to, recorded in the same update. */
+  async markReady(id: string, schema?: SchemaVersion): Promise<Tenant> {
+    const version = schema ? { schema_migration: schema.migration, schema_fingerprint: schema.fingerprint } : {};
+    return this.update(id, { status: 'ready', step: 'ready', last_error: null, ready_at: this.master.fn.now(), ...version });
   }
 
   /** An attempt failed; the tenant stays `provisioning` unless this was its last attempt. */
@@ -242,5 +248,7 @@ function toTenant(row: TenantRow): Tenant {
     deletedAt: row.deleted_at,
     purgeAfter: row.purge_after,
     backup: row.backup_path && row.backup_checksum ? { path: row.backup_path, checksum: row.backup_checksum } : null,
+    schemaMigration: row.schema_migration,
+    schemaFingerprint: row.schema_fingerprint,
   };
 }

@@ -36,6 +36,15 @@ export interface Tenant {
   /** When a deleted tenant's data is purged (its database and role dropped). */
   purgeAfter: Date | null;
   backup: TenantBackup | null;
+  /** The last tenant migration applied to its database, and the fingerprint of the migrations it has; null until known. */
+  schemaMigration: string | null;
+  schemaFingerprint: string | null;
+}
+
+/** Where a tenant database's schema stands: its last migration and the fingerprint of the migrations applied. */
+export interface SchemaVersion {
+  migration: string | null;
+  fingerprint: string;
 }
 
 export function isSettled(status: TenantStatus): boolean {

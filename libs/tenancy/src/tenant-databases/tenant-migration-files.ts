@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from 'pg';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
+import type { SchemaVersion } from '../registry/tenant';
+import { appliedMigrations } from './knex-migrations-table';
+
+/**
+ * The tenant migration files as data: their names, their fingerprint, and which of them a
+ * database lacks. Nothing here loads or runs a migration, so the api and the CLI may hold it
+ * without the migrator (and without TypeScript loaders).
+ */
+@Injectable()
+export class TenantMigrationFiles {
+  private readonly source: DirectoryMigrationSource;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>) {
+    this.source = new DirectoryMigrationSource(config.tenants.migrationsDir);
+  }
+
+  /** Migration names, in the order they apply. */
+  async names(): Promise<string[]> {
+    return (await this.source.getMigrations()).map((file) => this.source.getMigrationName(file));
+  }
+
+  /** The version of a database that has every migration. */
+  async version(): Promise<SchemaVersion> {
+    const [names, fingerprint] = await Promise.all([this.names(), this.source.fingerprint()]);
+    return { migration: names.at(-1) ?? null, fingerprint };
+  }
+
+  /** The version of a database that has exactly `applied` (after a rollback, say). */
+  async versionOf(applied: string[]): Promise<SchemaVersion> {
+    const has = new Set(applied);
+    const fingerprint = await this.source.fingerprint(has);
+    return { migration: applied.at(-1) ?? null, fingerprint };
+  }
+
+  /** The migrations the database `client` is connected to lacks: one read, no lock taken. */
+  async pendingIn(client: Client): Promise<string[]> {
+    const [expected, applied] = await Promise.all([this.names(), appliedMigrations(client)]);
+    const has = new Set(applied);
+    return expected.filter((name) => !has.has(name));
+  }
+}
