@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CliBuild } from './support/cli-process';
+import { TestStack } from './support/test-stack';
+
+/** A seed that records its own name in the tenant's database. */
+const namedSeed = (name: string) =>
+  `exports.seed = async (knex) => {
+    if (!(await knex.schema.hasTable('seeded'))) await knex.schema.createTable('seeded', (t) => t.text('name'));
+    await knex('seeded').insert({ name: '${name}' });
+  };\n`;
+
+/**
+ * `npm run tenants -- <command>` as an operator runs it: a separate process against the real
+ * PostgreSQL and Redis, a worker (in this process) doing the provisioning it queues.
+ */
+describe('tenants CLI', () => {
+  const cli = new CliBuild();
+  const seeds = mkdtempSync(path.join(tmpdir(), 'cli-seeds-'));
+  writeFileSync(path.join(seeds, '01_first.js'), namedSeed('first'));
+  const stack = new TestStack({
+    TENANT_MIGRATIONS_DIR: cli.tenantMigrationsDir,
+    TENANT_SEEDS_DIR: seeds,
+    TENANT_TEMPLATE: 'off',
+    WARM_POOL_SIZE: '0',
+    PROVISION_ATTEMPTS: '1',
+  });
+  const tenants = (...args: string[]) => cli.run(stack, args);
+  const tenantsJson = <T = any>(...args: string[]) => cli.json<T>(stack, args);
+  let acme: { id: string; slug: string; dbName: string };
+
+  beforeAll(async () => {
+    await stack.startWorker();
+  });
+  afterAll(async () => {
+    await stack.teardown();
+    cli.remove();
+    rmSync(seeds, { recursive: true, force: true });
+  });
+
+  it('create --wait --json registers a tenant and returns once it is ready, with only JSON on stdout', async () => {
+    const run = await tenants('create', 'Acme Corp', '--wait', '--json');
+    expect(run.code).toBe(0);
+    acme = JSON.parse(run.stdout);
+    expect(acme).toMatchObject({ name: 'Acme Corp', slug: 'acme_corp', status: 'ready', step: 'ready', error: null });
+    expect((acme as any).jobId).toBe(`provision-${acme.id}`);
+    expect(await stack.query('SELECT name FROM seeded', [], acme.dbName)).toEqual([{ name: 'first' }]);
+  });
+
+  it('create without --wait answers at once with the pending tenant', async () => {
+    const beta = await tenantsJson('create', 'Beta Ltd');
+    expect(beta).toMatchObject({ name: 'Beta Ltd', slug: 'beta_ltd', status: 'pending', jobId: `provision-${beta.id}` });
+    const again = await tenants('create', 'BETA-LTD');
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain('a tenant whose name maps to "beta_ltd" already exists');
+  });
+
+  it('create --wait exits 1 with the error when provisioning fails', async () => {
+    const taken = `${stack.config.tenants.databasePrefix}squatted`;
+    await stack.query(`CREATE DATABASE "${taken}"`, [], 'postgres');
+    const run = await tenants('create', 'Squatted', '--wait', '--json');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ slug: 'squatted', status: 'failed' });
+    expect(run.stderr).toMatch(/tenant squatted is failed: database ".*squatted" exists but was not made by this service/);
+  });
+
+  it('list pages through the registry, newest first, by status and by name', async () => {
+    const all = await tenantsJson('list');
+    expect(all.items.map((t: any) => t.slug)).toEqual(['squatted', 'beta_ltd', 'acme_corp']);
+    expect(all.nextCursor).toBeNull();
+
+    const first = await tenantsJson('list', '--limit', '2');
+    expect(first.items.map((t: any) => t.slug)).toEqual(['squatted', 'beta_ltd']);
+    const second = await tenantsJson('list', '--limit', '2', '--after', first.nextCursor);
+    expect(second).toEqual({ items: [expect.objectContaining({ slug: 'acme_corp' })], nextCursor: null });
+
+    expect((await tenantsJson('list', '--status', 'failed')).items.map((t: any) => t.slug)).toEqual(['squatted']);
+    expect((await tenantsJson('list', '--search', 'ACME')).items.map((t: any) => t.id)).toEqual([acme.id]);
+
+    const text = await tenants('list', '--status', 'ready');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^ID +SLUG +STATUS +CREATED +NAME\n/);
+    expect(text.stdout).toMatch(new RegExp(`^${acme.id} +acme_corp +ready +\\S+ +Acme Corp$`, 'm'));
+  });
+
+  it('show finds a tenant by slug or id', async () => {
+    const bySlug = await tenantsJson('show', 'acme_corp');
+    expect(bySlug).toMatchObject({ id: acme.id, dbName: acme.dbName, status: 'ready' });
+    expect(await tenantsJson('show', acme.id.toUpperCase())).toEqual(bySlug);
+  });
+
+  it('an unknown tenant is exit 1 with the message, on stderr (and as JSON on stdout with --json)', async () => {
+    const run = await tenants('show', 'nobody');
+    expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: no tenant with id or slug "nobody"\n' });
+    const json = await tenants('show', 'nobody', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'tenant_not_found', message: 'no tenant with id or slug "nobody"' } });
+  });
+
+  it('a bad option, argument or command is exit 2 with the usage', async () => {
+    for (const args of [['list', '--limit', '0'], ['list', '--bogus'], ['list', '--status', 'sleepy'], ['show'], ['frobnicate']]) {
+      const run = await tenants(...args);
+      expect({ args, code: run.code, stdout: run.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(run.stderr).toMatch(/^error: .*\n[^]*Usage: tenants/);
+    }
+    const badName = await tenants('create', '!!!');
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/^error: /);
+  });
+
+  it('seed applies a seed added later to every ready tenant, once', async () => {
+    writeFileSync(path.join(seeds, '02_later.js'), namedSeed('later'));
+    const ready = (await tenantsJson('list', '--status', 'ready', '--all')).items.length;
+    expect(await tenantsJson('seed')).toEqual({ seeded: ready, applied: ready, busy: [], failed: [] });
+    expect(await tenantsJson('seed', '--tenant', 'acme_corp')).toEqual({ seeded: 1, applied: 0, busy: [], failed: [] });
+    expect(await stack.query('SELECT name FROM seeded ORDER BY name', [], acme.dbName)).toEqual([
+      { name: 'first' },
+      { name: 'later' },
+    ]);
+
+    const unknown = await tenants('seed', '--tenant', 'nobody');
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id or slug "nobody"\n' });
+    const failed = await tenants('seed', '--tenant', 'squatted', '--json');
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).failed).toEqual([
+      { tenantId: expect.any(String), error: expect.stringContaining('tenant is failed') },
+    ]);
+  });
+});
