@@ -22,6 +22,18 @@ export interface DeletionRequest {
   retentionDays: number;
 }
 
+/** The columns read here; the others are written by name. */
+interface LifecycleRow {
+  id: string;
+  slug: string;
+  status: TenantStatus;
+  operation: TenantOperation | null;
+  backup_on_purge: boolean;
+  restore_from: string | null;
+  restore_checksum: string | null;
+  [column: string]: unknown;
+}
+
 export interface OperationDetails {
   backupOnPurge: boolean;
   restoreFrom?: RestoreSource;
@@ -69,7 +81,9 @@ export class TenantLifecycleRepository {
   async requestPurge(id: string, backup: boolean): Promise<Tenant | undefined> {
     const count = await this.rows()
       .where({ id, status: 'deleted' })
-      .where((where) => where.whereNull('operation').orWhere({ operation: 'delete' }))
+      .where((where) => {
+        where.whereNull('operation').orWhere({ operation: 'delete' });
+      })
       .update({
         operation: 'purge',
         operation_error: null,
@@ -101,7 +115,7 @@ export class TenantLifecycleRepository {
           ...restoreColumns(source),
         })
         .returning('id');
-      return this.tenants.getById((row as { id: string }).id);
+      return this.tenants.getById(row!.id);
     });
   }
 
@@ -118,7 +132,7 @@ export class TenantLifecycleRepository {
       .whereNull('operation')
       .update({ operation: 'purge', updated_at: this.master.fn.now() })
       .returning('id');
-    return rows.map((row) => (row as { id: string }).id);
+    return rows.map((row) => row.id);
   }
 
   /** Operations recorded and not touched for a while: their job may be lost. */
@@ -127,19 +141,16 @@ export class TenantLifecycleRepository {
       .select('id', 'operation')
       .whereNotNull('operation')
       .where('updated_at', '<', this.master.raw('now() - make_interval(secs => ?)', [untouchedForMs / 1000]));
-    return rows as RecordedOperation[];
+    return rows.map((row) => ({ id: row.id, operation: row.operation! }));
   }
 
   /** What a request said beyond the operation: whether a purge backs up, which archive a restore reads. */
   async detailsOf(id: string): Promise<OperationDetails> {
     const row = await this.rows().select('backup_on_purge', 'restore_from', 'restore_checksum').where({ id }).first();
     if (!row) throw TenantError.notFound(id);
-    const { backup_on_purge, restore_from, restore_checksum } = row as Record<string, unknown>;
     return {
-      backupOnPurge: backup_on_purge === true,
-      restoreFrom: restore_from
-        ? { path: restore_from as string, checksum: (restore_checksum as string | null) ?? undefined }
-        : undefined,
+      backupOnPurge: row.backup_on_purge,
+      restoreFrom: row.restore_from ? { path: row.restore_from, checksum: row.restore_checksum ?? undefined } : undefined,
     };
   }
 
@@ -214,18 +225,22 @@ export class TenantLifecycleRepository {
     const detail = (error as { detail?: string }).detail ?? '';
     const slug = /\(slug\)=\((.*)\)/.exec(detail)?.[1];
     const dbName = /\(db_name\)=\((.*)\)/.exec(detail)?.[1];
-    const holder = await this.rows()
+    if (slug === undefined && dbName === undefined) return error;
+    const query = this.rows()
       .select('id', 'slug')
       .whereNot({ status: 'purged' })
-      .where((where) => where.where({ slug: slug ?? null }).orWhere({ db_name: dbName ?? null }))
-      .modify((query) => (id ? query.whereNot({ id }) : query))
-      .first();
+      .where((where) => {
+        if (slug !== undefined) where.orWhere('slug', slug);
+        if (dbName !== undefined) where.orWhere('db_name', dbName);
+      });
+    if (id) query.whereNot('id', id);
+    const holder: Pick<LifecycleRow, 'id' | 'slug'> | undefined = await query.first();
     if (!holder) return error;
-    return TenantError.slugTaken((holder as { slug: string }).slug, (holder as { id: string }).id);
+    return TenantError.slugTaken(holder.slug, holder.id);
   }
 
   private rows() {
-    return this.master('tenants');
+    return this.master<LifecycleRow>('tenants');
   }
 }
 
