@@ -19,12 +19,14 @@ describe('tenants CLI', () => {
   const cli = new CliBuild();
   const seeds = mkdtempSync(path.join(tmpdir(), 'cli-seeds-'));
   writeFileSync(path.join(seeds, '01_first.js'), namedSeed('first'));
+  const backups = mkdtempSync(path.join(tmpdir(), 'cli-backups-'));
   const stack = new TestStack({
     TENANT_MIGRATIONS_DIR: cli.tenantMigrationsDir,
     TENANT_SEEDS_DIR: seeds,
     TENANT_TEMPLATE: 'off',
     WARM_POOL_SIZE: '0',
     PROVISION_ATTEMPTS: '1',
+    BACKUP_DIR: backups,
   });
   const tenants = (...args: string[]) => cli.run(stack, args);
   const tenantsJson = <T = any>(...args: string[]) => cli.json<T>(stack, args);
@@ -36,7 +38,7 @@ describe('tenants CLI', () => {
   afterAll(async () => {
     await stack.teardown();
     cli.remove();
-    rmSync(seeds, { recursive: true, force: true });
+    for (const dir of [seeds, backups]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('create --wait --json registers a tenant and returns once it is ready, with only JSON on stdout', async () => {
@@ -66,45 +68,47 @@ describe('tenants CLI', () => {
   });
 
   it('list pages through the registry, newest first, by status and by name', async () => {
-    const all = await tenantsJson('list');
+    const [all, first, failed, search, text] = await Promise.all([
+      tenantsJson('list'),
+      tenantsJson('list', '--limit', '2'),
+      tenantsJson('list', '--status', 'failed'),
+      tenantsJson('list', '--search', 'ACME'),
+      tenants('list', '--status', 'ready'),
+    ]);
     expect(all.items.map((t: any) => t.slug)).toEqual(['squatted', 'beta_ltd', 'acme_corp']);
     expect(all.nextCursor).toBeNull();
-
-    const first = await tenantsJson('list', '--limit', '2');
     expect(first.items.map((t: any) => t.slug)).toEqual(['squatted', 'beta_ltd']);
     const second = await tenantsJson('list', '--limit', '2', '--after', first.nextCursor);
     expect(second).toEqual({ items: [expect.objectContaining({ slug: 'acme_corp' })], nextCursor: null });
+    expect(failed.items.map((t: any) => t.slug)).toEqual(['squatted']);
+    expect(search.items.map((t: any) => t.id)).toEqual([acme.id]);
 
-    expect((await tenantsJson('list', '--status', 'failed')).items.map((t: any) => t.slug)).toEqual(['squatted']);
-    expect((await tenantsJson('list', '--search', 'ACME')).items.map((t: any) => t.id)).toEqual([acme.id]);
-
-    const text = await tenants('list', '--status', 'ready');
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^ID +SLUG +STATUS +CREATED +NAME\n/);
-    expect(text.stdout).toMatch(new RegExp(`^${acme.id} +acme_corp +ready +\\S+ +Acme Corp$`, 'm'));
+    expect(text.stdout).toMatch(/^ID +SLUG +STATUS +SCHEMA +CREATED +NAME\n/);
+    expect(text.stdout).toMatch(new RegExp(`^${acme.id} +acme_corp +ready +\\S+ +\\S+ +Acme Corp$`, 'm'));
   });
 
   it('show finds a tenant by slug or id', async () => {
-    const bySlug = await tenantsJson('show', 'acme_corp');
-    expect(bySlug).toMatchObject({ id: acme.id, dbName: acme.dbName, status: 'ready' });
-    expect(await tenantsJson('show', acme.id.toUpperCase())).toEqual(bySlug);
+    const [bySlug, byId] = await Promise.all([tenantsJson('show', 'acme_corp'), tenantsJson('show', acme.id.toUpperCase())]);
+    expect(bySlug).toMatchObject({ id: acme.id, dbName: acme.dbName, status: 'ready', operation: null });
+    expect(bySlug.schemaMigration).toEqual(expect.any(String));
+    expect(byId).toEqual(bySlug);
   });
 
   it('an unknown tenant is exit 1 with the message, on stderr (and as JSON on stdout with --json)', async () => {
-    const run = await tenants('show', 'nobody');
+    const [run, json] = await Promise.all([tenants('show', 'nobody'), tenants('show', 'nobody', '--json')]);
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: no tenant with id or slug "nobody"\n' });
-    const json = await tenants('show', 'nobody', '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'tenant_not_found', message: 'no tenant with id or slug "nobody"' } });
   });
 
   it('a bad option, argument or command is exit 2 with the usage', async () => {
-    for (const args of [['list', '--limit', '0'], ['list', '--bogus'], ['list', '--status', 'sleepy'], ['show'], ['frobnicate']]) {
-      const run = await tenants(...args);
-      expect({ args, code: run.code, stdout: run.stdout }).toEqual({ args, code: 2, stdout: '' });
+    const misuses = [['list', '--limit', '0'], ['list', '--bogus'], ['show'], ['frobnicate']];
+    const [badName, ...runs] = await Promise.all([tenants('create', '!!!'), ...misuses.map((args) => tenants(...args))]);
+    runs.forEach((run, index) => {
+      expect({ args: misuses[index], code: run.code, stdout: run.stdout }).toEqual({ args: misuses[index], code: 2, stdout: '' });
       expect(run.stderr).toMatch(/^error: .*\n[^]*Usage: tenants/);
-    }
-    const badName = await tenants('create', '!!!');
+    });
     expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/^error: /);
   });
@@ -119,12 +123,36 @@ describe('tenants CLI', () => {
       { name: 'later' },
     ]);
 
-    const unknown = await tenants('seed', '--tenant', 'nobody');
+    const [unknown, failed] = await Promise.all([
+      tenants('seed', '--tenant', 'nobody'),
+      tenants('seed', '--tenant', 'squatted', '--json'),
+    ]);
     expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id or slug "nobody"\n' });
-    const failed = await tenants('seed', '--tenant', 'squatted', '--json');
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout).failed).toEqual([
       { tenantId: expect.any(String), error: expect.stringContaining('tenant is failed') },
     ]);
+  });
+
+  it('suspend, resume, delete --purge and restore round trip a tenant, data intact, each refused from the wrong status', async () => {
+    const rowsBefore = await stack.query('SELECT name FROM seeded ORDER BY name', [], acme.dbName);
+    expect(await tenantsJson('suspend', 'acme_corp', '--wait')).toMatchObject({ id: acme.id, status: 'suspended', operation: null });
+    const twice = await tenants('suspend', 'acme_corp');
+    expect(twice).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: tenant is suspended; only a ready tenant can be suspended\n',
+    });
+    expect(await tenantsJson('resume', acme.id, '--wait')).toMatchObject({ status: 'ready', operation: null });
+
+    const purged = await tenantsJson('delete', 'acme_corp', '--purge', '--wait');
+    expect(purged).toMatchObject({ status: 'purged', operation: null, backup: { path: expect.stringMatching(/\.dump$/) } });
+    const restored = await tenantsJson('restore', acme.id, '--wait');
+    expect(restored).toMatchObject({ id: acme.id, status: 'ready', operation: null });
+    expect(await stack.query('SELECT name FROM seeded ORDER BY name', [], acme.dbName)).toEqual(rowsBefore);
+
+    const [kept, unknown] = await Promise.all([tenantsJson('delete', 'beta_ltd'), tenants('delete', 'nobody', '--no-backup')]);
+    expect(kept).toMatchObject({ slug: 'beta_ltd', status: 'deleted', purgeAfter: expect.any(String) });
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id nobody\n' });
   });
 });
