@@ -34,7 +34,10 @@ export class BackupFiles {
 
   /** One file per purge: its name carries the deletion's time, so a retried purge writes the same file again. */
   pathFor(tenant: { id: string; dbName: string; deletedAt: Date | null }): string {
-    const stamp = (tenant.deletedAt ?? new Date(0)).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = (tenant.deletedAt ?? new Date(0))
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return path.join(this.dir, `${tenant.dbName}-${tenant.id}-${stamp}.dump`);
   }
 
@@ -68,7 +71,8 @@ export class BackupFiles {
     const file = path.resolve(this.dir, given);
     if (!isBelow(this.dir, file)) throw this.outside(tenantId, file);
     const fileStat = await stat(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw TenantError.backupNotFound(tenantId, `no backup file at ${file}`);
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+        throw TenantError.backupNotFound(tenantId, `no backup file at ${file}`);
       throw TenantError.backupInvalid(tenantId, `backup ${file} cannot be read: ${error.code ?? error.message}`);
     });
     if (!(await this.isInside(file))) throw this.outside(tenantId, file);
