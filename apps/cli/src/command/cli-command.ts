@@ -3,7 +3,17 @@ import { EXIT_FAILED } from '../output/exit-codes';
 import { failureOf } from '../output/failure';
 import { OutputMode, Terminal } from '../output/terminal';
 
-type CommanderCommand = Parameters<CommandRunner['setCommand']>[0];
+export type CommanderCommand = Parameters<CommandRunner['setCommand']>[0];
+
+/**
+ * nest-commander builds each command apart from the program, so none inherits its settings: a
+ * usage error must show the command's help and reach main's handler (exit code 2) from each.
+ */
+export function withUsageErrors(command: CommanderCommand): CommanderCommand {
+  return command.showHelpAfterError().exitOverride((error) => {
+    throw error;
+  });
+}
 
 export interface CommandOutcome {
   /** What `--json` prints. */
@@ -29,12 +39,7 @@ export abstract class CliCommand<Options extends OutputMode = OutputMode> extend
   }
 
   override setCommand(command: CommanderCommand): this {
-    // nest-commander builds each command apart from the program, so none inherits its settings:
-    // a usage error shows the command's help and reaches main's handler (exit code 2) from each.
-    command.showHelpAfterError().exitOverride((error) => {
-      throw error;
-    });
-    return super.setCommand(command);
+    return super.setCommand(withUsageErrors(command));
   }
 
   async run(args: string[], options?: Options): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { CommandRunner, InjectCommander } from 'nest-commander';
-
-type CommanderCommand = Parameters<CommandRunner['setCommand']>[0];
+import { InjectCommander } from 'nest-commander';
+import type { CommanderCommand } from './cli-command';
 
 /** The program's own settings: its name in usage lines, and help after an unknown command. */
 @Injectable()

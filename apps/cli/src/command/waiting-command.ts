@@ -10,20 +10,29 @@ export interface WaitOptions extends OutputMode {
 }
 
 const DEFAULT_TIMEOUT_S = 300;
+const MAX_TIMEOUT_S = 86_400;
 
-/** A command whose work a worker does later: `--wait` follows it to the end, within `--timeout`. */
+/**
+ * A command whose work a worker does later. It returns once the work is recorded and queued;
+ * `--wait` follows it to the end (within `--timeout`). Stopping the wait stops only the watching:
+ * the work is in master and the workers carry on.
+ */
 export abstract class WaitingCommand<Options extends WaitOptions = WaitOptions> extends CliCommand<Options> {
-  protected timeoutMs(options: Options): number {
-    return (options.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+  /** How long `--wait` waits when no `--timeout` is given; undefined: as long as it takes. */
+  protected readonly defaultTimeoutS: number | undefined = DEFAULT_TIMEOUT_S;
+
+  protected timeoutMs(options: Options): number | undefined {
+    const seconds = options.timeout ?? this.defaultTimeoutS;
+    return seconds === undefined ? undefined : seconds * 1000;
   }
 
-  @Option({ flags: '--wait', description: 'wait until the worker has done it (exit 0) or it failed (exit 1)' })
+  @Option({ flags: '--wait', description: 'wait until the workers are done (exit 0) or it failed (exit 1)' })
   parseWait(): boolean {
     return true;
   }
 
-  @Option({ flags: '--timeout <seconds>', description: `how long --wait waits, 1 to 3600 (default ${DEFAULT_TIMEOUT_S})` })
+  @Option({ flags: '--timeout <seconds>', description: `give up waiting after this long, 1 to ${MAX_TIMEOUT_S}` })
   parseTimeout(value: string): number {
-    return wholeNumber(value, 1, 3600);
+    return wholeNumber(value, 1, MAX_TIMEOUT_S);
   }
 }
