@@ -2,11 +2,13 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { MigrateTenants, withDatabase } from '@app/tenancy';
+import { ShowRollout, StartMigrationRollout, withDatabase } from '@app/tenancy';
 import { Client } from 'pg';
 import { MigrateTenantsModule } from '../apps/worker/src/migrate-tenants.module';
+import { startRollout, waitForRollout } from './support/rollouts';
 import { createOrg, waitForStatus } from './support/tenant-client';
 import { TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
 
 const newMigration = (table: string) => `
 exports.up = (knex) => knex.schema.createTable('${table}', (table) => table.increments('id'));
@@ -36,7 +38,7 @@ const TRAPS = `
   CREATE VIEW knex_migrations AS SELECT * FROM knex_migrations_real WHERE probe();
 `;
 
-describe('migrating existing tenants', () => {
+describe('migrating existing tenants (npm run tenants:migrate, POST /fleet/migrations)', () => {
   const migrations = mkdtempSync(path.join(tmpdir(), 'tenant-migrations-'));
   const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations });
   let api: string;
@@ -51,12 +53,18 @@ describe('migrating existing tenants', () => {
     rmSync(migrations, { recursive: true, force: true });
   });
 
+  /** What `npm run tenants:migrate` does, in its module: start a rollout, then follow it until it is over. */
   const migrateAll = async () => {
     const context = await NestFactory.createApplicationContext(MigrateTenantsModule.forRoot(stack.config), {
       logger: false,
     });
     try {
-      return await context.get(MigrateTenants).execute();
+      const { id } = await context.get(StartMigrationRollout).execute();
+      const show = context.get(ShowRollout);
+      return await waitFor(`rollout ${id}`, async () => {
+        const report = await show.execute(id);
+        return report.state === 'running' ? undefined : report;
+      });
     } finally {
       await context.close();
     }
@@ -67,7 +75,7 @@ describe('migrating existing tenants', () => {
     await Promise.all(tenants.map((tenant) => waitForStatus(api, tenant.id, ['ready'])));
     writeFileSync(path.join(migrations, '29990101000000_create_invoices.js'), newMigration('invoices'));
 
-    expect(await migrateAll()).toEqual({ migrated: 2, busy: [], failed: [] });
+    expect(await migrateAll()).toMatchObject({ state: 'completed', totals: { total: 2, migrated: 2 } });
     for (const tenant of tenants) {
       const owners = await stack.query<{ tableowner: string }>(
         "SELECT tableowner FROM pg_tables WHERE tablename = 'invoices'",
@@ -76,7 +84,7 @@ describe('migrating existing tenants', () => {
       );
       expect(owners).toEqual([{ tableowner: tenant.dbName }]);
     }
-    expect(await migrateAll()).toEqual({ migrated: 2, busy: [], failed: [] });
+    expect(await migrateAll()).toMatchObject({ state: 'completed', totals: { total: 2, skipped: 2 } });
   });
 
   it("runs everything in a tenant's database as the tenant's role: its traps get no more than it has", async () => {
@@ -89,9 +97,9 @@ describe('migrating existing tenants', () => {
     await asTenant.end();
     writeFileSync(path.join(migrations, '29990102000000_create_receipts.js'), newMigration('receipts'));
 
-    const report = await migrateAll();
+    const report = await waitForRollout(api, (await startRollout(api, { tenants: [tenant.id] })).id);
 
-    expect(report.failed).toEqual([]);
+    expect(report).toMatchObject({ state: 'completed', totals: { migrated: 1 } });
     const spied = await stack.query<{ who: string; got: string }>('SELECT DISTINCT who, got FROM spy', [], tenant.dbName);
     expect(spied).toEqual([{ who: tenant.dbName, got: 'denied' }]);
     const [receipts] = await stack.query<{ tableowner: string }>(

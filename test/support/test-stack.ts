@@ -98,6 +98,11 @@ export class TestStack {
     return rows.map((row) => row.datname);
   }
 
+  /** Deletes every Redis key of the stack's queues, as a Redis that lost its data would have none. */
+  async flushQueues(): Promise<void> {
+    await deleteKeys(this.config.redis.url, `${this.config.redis.prefix}:*`);
+  }
+
   async teardown(): Promise<void> {
     await Promise.all(this.apps.splice(0).map((app) => app.close()));
     const databases = await this.query<{ datname: string }>(

@@ -4,14 +4,20 @@ import {
   AppConfig,
   BackupFiles,
   DependencyHealthIndicator,
+  FleetQueueModule,
   LifecycleQueueModule,
   LoggingModule,
   MasterDatabaseModule,
   PgArchiveTool,
   ProvisioningQueueModule,
   ProvisionTenant,
+  ReconcileRollouts,
   ResealLegacyPasswords,
+  RolloutDispatcher,
+  RolloutRepository,
+  RolloutStepRepository,
   RunLifecycleOperation,
+  RunRolloutStep,
   TenancyConfigModule,
   TenantAccessAdmin,
   TenantAccessOperations,
@@ -19,9 +25,11 @@ import {
   TenantDatabaseProvisioner,
   TenantEventsModule,
   TenantLifecycleRepository,
+  TenantMigrationFiles,
   TenantPurgeOperation,
   TenantRepository,
   TenantRestoreOperation,
+  TenantRoleLogin,
   TenantSchemaMigrator,
   TenantSecretCipher,
   TenantSeeder,
@@ -32,9 +40,11 @@ import {
   WarmSpareRepository,
 } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
+import { RolloutTenantProcessor } from './fleet/rollout-tenant.processor';
 import { TenantLifecycleProcessor } from './lifecycle/tenant-lifecycle.processor';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
 import { LifecycleOperationsReconciler } from './reconciler/lifecycle-operations.reconciler';
+import { RolloutsReconciler } from './reconciler/rollouts.reconciler';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
 import { WorkerStartupChecks } from './startup/worker-startup-checks';
 import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
@@ -51,6 +61,7 @@ export class WorkerModule {
         MasterDatabaseModule,
         ProvisioningQueueModule.forWorkers(),
         LifecycleQueueModule,
+        FleetQueueModule,
         TenantEventsModule,
         TenantServerModule,
         TerminusModule,
@@ -84,6 +95,15 @@ export class WorkerModule {
         RunLifecycleOperation,
         TenantLifecycleProcessor,
         LifecycleOperationsReconciler,
+        TenantRoleLogin,
+        TenantMigrationFiles,
+        RolloutRepository,
+        RolloutStepRepository,
+        RolloutDispatcher,
+        RunRolloutStep,
+        ReconcileRollouts,
+        RolloutTenantProcessor,
+        RolloutsReconciler,
       ],
     };
   }

@@ -20,10 +20,21 @@ export function tenantStatusView(tenant: Tenant) {
 export type TenantStatusView = ReturnType<typeof tenantStatusView>;
 
 export function tenantView(tenant: Tenant) {
-  return { ...tenantStatusView(tenant), slug: tenant.slug, statusUrl: statusUrlOf(tenant.id), ...lifecycleView(tenant) };
+  return {
+    ...tenantStatusView(tenant),
+    slug: tenant.slug,
+    statusUrl: statusUrlOf(tenant.id),
+    ...lifecycleView(tenant),
+    schema: schemaView(tenant),
+  };
 }
 
 /** What a deletion and a purge left, only where set. */
 function lifecycleView({ deletedAt, purgeAfter, backup }: Tenant) {
   return { ...(deletedAt && { deletedAt }), ...(purgeAfter && { purgeAfter }), ...(backup && { backup: { ...backup } }) };
+}
+
+/** The schema version of the tenant's database as master records it (at provisioning and by every rollout). */
+function schemaView({ schemaMigration, schemaFingerprint }: Tenant) {
+  return { migration: schemaMigration, fingerprint: schemaFingerprint };
 }

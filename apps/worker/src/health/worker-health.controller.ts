@@ -1,6 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DependencyHealthIndicator, WarmPool } from '@app/tenancy';
+import type { Worker } from 'bullmq';
+import { RolloutTenantProcessor } from '../fleet/rollout-tenant.processor';
 import { ProvisionTenantProcessor } from '../provisioning/provision-tenant.processor';
 
 @Controller('health')
@@ -10,24 +12,27 @@ export class WorkerHealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dependencies: DependencyHealthIndicator,
     private readonly processor: ProvisionTenantProcessor,
+    private readonly fleetProcessor: RolloutTenantProcessor,
     private readonly pool: WarmPool,
   ) {}
 
-  /** Readiness: the master database, Redis, and a BullMQ worker taking jobs; the warm pool's level. */
+  /** Readiness: the master database, Redis, and the BullMQ workers taking jobs; the warm pool's level. */
   @Get()
   @HealthCheck()
   check() {
     return this.health.check([
       () => this.dependencies.masterDatabase(),
       () => this.dependencies.redis(),
-      async () => {
-        const indicator = this.indicators.check('provisioning_worker');
-        const worker = this.processor.worker;
-        return worker.isRunning() && !worker.closing ? indicator.up() : indicator.down({ message: 'not running' });
-      },
+      () => this.running('provisioning_worker', this.processor.worker),
+      () => this.running('fleet_worker', this.fleetProcessor.worker),
       // An empty pool only makes provisioning slower, so it never marks the worker unhealthy.
       () => this.dependencies.probe('warm_pool', () => this.pool.level()),
     ]);
+  }
+
+  private running(key: string, worker: Worker) {
+    const indicator = this.indicators.check(key);
+    return worker.isRunning() && !worker.closing ? indicator.up() : indicator.down({ message: 'not running' });
   }
 
   /** Liveness: the process answers; nothing external is asked. */

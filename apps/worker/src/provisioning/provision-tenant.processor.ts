@@ -3,18 +3,16 @@ import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nest
 import {
   APP_CONFIG,
   AppConfig,
+  isMigrationLoadError,
+  isTenantError,
   PROVISIONING_QUEUE,
   ProvisionTenant,
   ProvisionTenantJob,
-  isConnectionError,
-  isTenantError,
 } from '@app/tenancy';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
-
-const BUSY_TENANT_RETRY_MS = 1000;
-const MAX_UNAVAILABLE_RETRY_MS = 5_000;
+import { postpone, waitWithoutSpendingAttempt } from '../jobs/job-postponement';
 
 /**
  * BullMQ lock and stall settings: a worker renews its lock every lockDuration/2; when it dies,
@@ -51,29 +49,18 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
         await this.provisionTenant.execute({ tenantId: job.data.tenantId, final });
         jobLogger.info('tenant provisioned');
       } catch (error) {
-        const waitMs = this.waitWithoutSpendingAttempt(job, error);
+        const waitMs = waitWithoutSpendingAttempt(job, error, this.config.provisioning.backoffMs);
         if (waitMs === undefined) {
           jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
           // The tenant is already `failed`; BullMQ must not spend the remaining attempts on it.
           if (isTenantError(error, 'foreign_database_object')) throw new UnrecoverableError(error.message);
           throw error;
         }
-        jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
-        await job.moveToDelayed(Date.now() + waitMs, token);
-        throw new DelayedError();
+        if (isMigrationLoadError(error))
+          jobLogger.error({ err: error, waitMs }, 'a tenant migration cannot be loaded; provisioning waits for it');
+        else jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
+        await postpone(job, token, waitMs);
       }
     });
-  }
-
-  /**
-   * Neither another worker holding the tenant nor PostgreSQL being away is the tenant's fault:
-   * such a job waits and comes back without using up its attempts, so it finishes once things
-   * are back however long that takes.
-   */
-  private waitWithoutSpendingAttempt(job: Job, error: unknown): number | undefined {
-    if (isTenantError(error, 'busy')) return BUSY_TENANT_RETRY_MS;
-    if (!isConnectionError(error)) return undefined;
-    const postponements = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
-    return Math.min(Math.max(this.config.provisioning.backoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AppConfig, InvalidConfigError, loadConfig } from '../config/app-config';
+import { TenantFilesUnloadableError } from '../tenant-databases/tenant-files.check';
 
 /** Reads `.env` when present, then validates; bad settings throw InvalidConfigError naming them all. */
 export function configFromEnvironment(): AppConfig {
@@ -7,8 +8,10 @@ export function configFromEnvironment(): AppConfig {
   return loadConfig(process.env);
 }
 
-/** What a process that could not start prints: the list of bad settings as it is, else the stack. */
+/** What a process that could not start prints: the list of bad settings or unloadable files as it is, else the stack. */
 export function startupFailureMessage(error: unknown): string {
   if (error instanceof InvalidConfigError) return `${error.message}\n`;
+  // Says what to do; a stack would only bury it.
+  if (error instanceof TenantFilesUnloadableError) return `${error.message}\n`;
   return `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
 }

@@ -8,6 +8,8 @@ export const LOCK_KEYS = {
   /** Re-queues recorded lifecycle operations and marks deleted tenants due for purging. */
   lifecycleReconciler: 'tenancy:lifecycle-reconciler',
   resealLegacyPasswords: 'tenancy:reseal-legacy-passwords',
+  /** Gives the running rollouts' tenants their jobs again after a crash, and moves the rollouts along. */
+  rolloutReconciler: 'tenancy:rollout-reconciler',
   /** One template builder per tenant database prefix. */
   template: (tenantDbPrefix: string) => `tenancy:template:${tenantDbPrefix}`,
   /** One warm-pool refiller per tenant database prefix. */

@@ -13,12 +13,13 @@ export const MASTER_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrat
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Creates the master database when it is missing and brings its schema up to date. */
-export async function openMasterDatabase(config: Pick<AppConfig, 'master' | 'provisioning'>): Promise<Knex> {
+export async function openMasterDatabase(config: Pick<AppConfig, 'master' | 'provisioning' | 'fleet'>): Promise<Knex> {
   await ensureMasterDatabaseExists(config.master.url);
   const master = knex({
     client: 'pg',
     connection: config.master.url,
-    pool: { min: 0, max: 2 * config.provisioning.workerConcurrency + 4 },
+    // Each job holds one connection for its tenant's advisory lock and may need another beside it.
+    pool: { min: 0, max: 2 * (config.provisioning.workerConcurrency + config.fleet.migrationConcurrency) + 4 },
     acquireConnectionTimeout: 10_000,
     log: knexLog('MasterDatabase'),
   });

@@ -38,6 +38,13 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
     return hash.digest('hex');
   }
 
+  /** The last migration and the fingerprint of them all: where a database with every one of them stands. */
+  async version(): Promise<{ migration: string | null; fingerprint: string }> {
+    const [files, fingerprint] = await Promise.all([this.getMigrations(), this.fingerprint()]);
+    const last = files.at(-1);
+    return { migration: last === undefined ? null : this.getMigrationName(last), fingerprint };
+  }
+
   getMigrationName(file: string): string {
     return file.replace(/\.(js|ts)$/, '');
   }

@@ -9,7 +9,6 @@ import type { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
-import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { MigrationLoadError } from '../postgres/migration-load.error';
 import { ProvisionTenant } from './provision-tenant.use-case';
 
@@ -46,7 +45,6 @@ describe('ProvisionTenant', () => {
     events = jest.mocked(module.get(TenantEventsPublisher));
     logger = jest.mocked(module.get(PinoLogger));
     const cipher = jest.mocked(module.get(TenantSecretCipher));
-    jest.mocked(module.get(TenantMigrationFiles)).version.mockResolvedValue(VERSION);
 
     lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
     cipher.generatePassword.mockReturnValue('fresh password');
@@ -58,6 +56,7 @@ describe('ProvisionTenant', () => {
       tenant(finalAttempt ? 'failed' : 'provisioning'),
     );
     databases.createDatabase.mockResolvedValue({ origin: 'created' });
+    databases.migrate.mockResolvedValue(VERSION);
   });
 
   it('provisions the tenant under its advisory lock and publishes it ready', async () => {

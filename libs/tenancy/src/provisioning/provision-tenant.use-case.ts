@@ -9,7 +9,6 @@ import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
-import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { tenantLockKey } from '../master/lock-keys';
 
 export interface ProvisioningAttempt {
@@ -30,7 +29,6 @@ export class ProvisionTenant {
     private readonly cipher: TenantSecretCipher,
     private readonly lock: AdvisoryLock,
     private readonly events: TenantEventsPublisher,
-    private readonly migrations: TenantMigrationFiles,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -62,10 +60,10 @@ export class ProvisionTenant {
     // A warm spare's role brings its own password, which replaces the one stored for this attempt.
     if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
     else await this.tenants.recordDatabaseCreated(tenant.id);
-    await this.databases.migrate(spec, origin);
+    const schema = await this.databases.migrate(spec, origin);
     const seeds = await this.databases.seed(spec, origin);
-    // The tenant has every migration: master records which, so a fleet rollout skips it on one read.
-    await this.events.publish(await this.tenants.markReady(tenant.id, await this.migrations.version()));
+    // Master records where the database stands, so a fleet rollout skips a current tenant on one read.
+    await this.events.publish(await this.tenants.markReady(tenant.id, schema));
     this.logger.info({ origin, seeds }, 'tenant database ready');
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { TenantError } from '../errors/tenant-error';
+import type { SchemaVersion } from '../registry/tenant';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { InternalDatabaseNames } from './internal-database-names';
 import { tenantMark } from './service-marks';
@@ -107,16 +108,17 @@ export class TenantDatabaseProvisioner {
   }
 
   /**
-   * Applies the tenant migrations not applied yet. A spare is current by construction (its
-   * name carries the template's fingerprint); a template copy's tables are handed to the
-   * tenant's role and the migrations confirmed.
+   * Applies the tenant migrations not applied yet, and returns where the database now stands. A
+   * spare is current by construction (its name carries the template's fingerprint); a template
+   * copy's tables are handed to the tenant's role and the migrations confirmed.
    */
-  async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<void> {
-    if (origin === 'pool') return;
+  async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<SchemaVersion> {
+    if (origin === 'pool') return this.template.schemaVersion();
     const owners = { role: spec.role, reassignFrom: await this.ownerOfCopiedTables(origin) };
     // Only an earlier attempt's database can hold the lock of a migration killed midway.
     if (origin === 'existing') await this.migrator.resumeBeforeHandOut(spec.dbName, owners);
     else await this.migrator.migrateBeforeHandOut(spec.dbName, owners);
+    return this.migrator.version();
   }
 
   /**

@@ -75,7 +75,9 @@ async function problemsIn({ variable, what, source, entry }: FileSet): Promise<s
     );
   }
   if (broken.length) {
-    problems.push(`${where} holds ${what} that cannot be loaded; fix or remove them, nothing runs until every one loads:\n  ${broken.join('\n  ')}`);
+    problems.push(
+      `${where} holds ${what} that cannot be loaded; fix or remove them, nothing runs until every one loads:\n  ${broken.join('\n  ')}`,
+    );
   }
   return problems;
 }

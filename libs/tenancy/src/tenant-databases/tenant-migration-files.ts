@@ -25,9 +25,8 @@ export class TenantMigrationFiles {
   }
 
   /** The version of a database that has every migration. */
-  async version(): Promise<SchemaVersion> {
-    const [names, fingerprint] = await Promise.all([this.names(), this.source.fingerprint()]);
-    return { migration: names.at(-1) ?? null, fingerprint };
+  version(): Promise<SchemaVersion> {
+    return this.source.version();
   }
 
   /** The version of a database that has exactly `applied` (after a rollback, say). */

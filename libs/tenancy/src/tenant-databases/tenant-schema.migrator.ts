@@ -6,6 +6,7 @@ import { withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
+import type { SchemaVersion } from '../registry/tenant';
 import { appliedMigrations, freeStaleMigrationLock } from './knex-migrations-table';
 import { openTenantKnex } from './tenant-knex';
 
@@ -112,9 +113,9 @@ export class TenantSchemaMigrator {
     return expected.filter((name) => !applied.has(name)).length;
   }
 
-  /** Changes whenever a tenant migration file is added, removed or edited. */
-  async fingerprint(): Promise<string> {
-    return this.source.fingerprint();
+  /** Where a database with every tenant migration stands; its fingerprint changes whenever a file is added, removed or edited. */
+  version(): Promise<SchemaVersion> {
+    return this.source.version();
   }
 }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
+import type { SchemaVersion } from '../registry/tenant';
 import { LOCK_KEYS } from '../master/lock-keys';
 import { InternalDatabaseNames } from './internal-database-names';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
@@ -22,6 +23,7 @@ export class TenantTemplate {
   private readonly logger = new Logger(TenantTemplate.name);
   private readonly names: InternalDatabaseNames;
   private fingerprint?: Promise<string>;
+  private migrations?: Promise<SchemaVersion>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
@@ -40,9 +42,16 @@ export class TenantTemplate {
     return this.fingerprint;
   }
 
+  /** Where the template's copies (warm spares included) stand: the migrations as read with the fingerprint. */
+  async schemaVersion(): Promise<SchemaVersion> {
+    await this.currentFingerprint();
+    return this.migrations!;
+  }
+
   /** The migrations' alone while no seed runs, so that a template built before seeds existed stays current. */
   private async computeFingerprint(): Promise<string> {
-    const [migrations, seeds] = await Promise.all([this.migrator.fingerprint(), this.seeder.fingerprint()]);
+    this.migrations = this.migrator.version();
+    const [{ fingerprint: migrations }, seeds] = await Promise.all([this.migrations, this.seeder.fingerprint()]);
     if (seeds === undefined) return migrations;
     return createHash('sha256').update(`migrations\0${migrations}\0seeds\0${seeds}`).digest('hex');
   }

@@ -1,0 +1,200 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Knex } from 'knex';
+import { MASTER_KNEX } from '../master/master-database.tokens';
+import type { SchemaVersion } from '../registry/tenant';
+import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
+import { RolloutRepository } from './rollout.repository';
+
+/** What a worker reads before it touches a tenant: one query. */
+export interface RolloutStep {
+  rolloutId: string;
+  tenantId: string;
+  kind: RolloutKind;
+  targetFingerprint: string | null;
+  options: RolloutOptions;
+  rolloutState: RolloutState;
+  state: RolloutTenantState;
+  position: number;
+  /** The tenant's schema version as master knows it. */
+  schemaFingerprint: string | null;
+}
+
+export interface StepOutcome {
+  state: 'migrated' | 'skipped';
+  applied: string[];
+  durationMs: number;
+  /** The tenant's schema version now; recorded on its row in the same transaction. */
+  schema?: SchemaVersion;
+}
+
+const MAX_ERROR_TEXT = 2000;
+
+/** The tenants of rollouts, one row each: their state, what was applied, how long it took, what failed. */
+@Injectable()
+export class RolloutStepRepository {
+  constructor(
+    @Inject(MASTER_KNEX) private readonly master: Knex,
+    private readonly rollouts: RolloutRepository,
+  ) {}
+
+  async find(rolloutId: string, tenantId: string): Promise<RolloutStep | undefined> {
+    const row = await this.master('rollout_tenants as rt')
+      .join('rollouts as r', 'r.id', 'rt.rollout_id')
+      .join('tenants as t', 't.id', 'rt.tenant_id')
+      .where({ 'rt.rollout_id': rolloutId, 'rt.tenant_id': tenantId })
+      .first<
+        | {
+            kind: RolloutKind;
+            target_fingerprint: string | null;
+            options: RolloutOptions;
+            rollout_state: RolloutState;
+            state: RolloutTenantState;
+            position: number;
+            schema_fingerprint: string | null;
+          }
+        | undefined
+      >('r.kind', 'r.target_fingerprint', 'r.options', 'r.state as rollout_state', 'rt.state', 'rt.position', 't.schema_fingerprint');
+    return (
+      row && {
+        rolloutId,
+        tenantId,
+        kind: row.kind,
+        targetFingerprint: row.target_fingerprint,
+        options: row.options,
+        rolloutState: row.rollout_state,
+        state: row.state,
+        position: row.position,
+        schemaFingerprint: row.schema_fingerprint,
+      }
+    );
+  }
+
+  /**
+   * Marks the tenant `running` when it is still to be dealt with in a running rollout. One already
+   * `running` (its worker died, or an earlier attempt failed) is claimed whatever the rollout's
+   * state: what was begun is finished and recorded.
+   */
+  async claim(rolloutId: string, tenantId: string): Promise<boolean> {
+    const result = await this.master.raw<{ rowCount: number }>(
+      `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
+         FROM rollouts r
+        WHERE r.id = rt.rollout_id AND rt.rollout_id = ? AND rt.tenant_id = ?
+          AND (rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))`,
+      [rolloutId, tenantId],
+    );
+    return result.rowCount > 0;
+  }
+
+  /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */
+  async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<boolean> {
+    return this.master.transaction(async (trx) => {
+      const count = await this.unsettled(trx, rolloutId, tenantId).update({
+        state: outcome.state,
+        applied: JSON.stringify(outcome.applied),
+        duration_ms: outcome.durationMs,
+        error: null,
+        updated_at: trx.fn.now(),
+      });
+      if (count && outcome.schema) {
+        await trx('tenants')
+          .where({ id: tenantId })
+          .update({
+            schema_migration: outcome.schema.migration,
+            schema_fingerprint: outcome.schema.fingerprint,
+            updated_at: trx.fn.now(),
+          });
+      }
+      return count > 0;
+    });
+  }
+
+  /** An attempt failed and another will follow: the error is shown while the tenant stays `running`. */
+  async recordAttemptError(rolloutId: string, tenantId: string, error: string): Promise<void> {
+    await this.unsettled(this.master, rolloutId, tenantId).update({
+      error: error.slice(0, MAX_ERROR_TEXT),
+      updated_at: this.master.fn.now(),
+    });
+  }
+
+  /** The tenant failed for good; with `stopReason`, the rollout stops with it (its tenants not started are cancelled). */
+  async recordFailure(rolloutId: string, tenantId: string, failure: { error: string; durationMs: number; stopReason?: string }) {
+    await this.master.transaction(async (trx) => {
+      await this.unsettled(trx, rolloutId, tenantId).update({
+        state: 'failed',
+        duration_ms: failure.durationMs,
+        error: failure.error.slice(0, MAX_ERROR_TEXT),
+        updated_at: trx.fn.now(),
+      });
+      if (failure.stopReason) await this.rollouts.stop(rolloutId, failure.stopReason, trx);
+    });
+  }
+
+  /**
+   * Queues the tenants now due and returns them: every pending one of a running rollout, except
+   * those after its canary while a canary tenant is not yet migrated or skipped.
+   */
+  async releaseDue(rolloutId: string): Promise<string[]> {
+    const { rows } = await this.master.raw<{ rows: { tenant_id: string }[] }>(
+      `UPDATE rollout_tenants rt SET state = 'queued', updated_at = now()
+         FROM rollouts r
+        WHERE r.id = rt.rollout_id AND rt.rollout_id = ? AND r.state = 'running' AND rt.state = 'pending'
+          AND (r.options->>'canary' IS NULL
+               OR rt.position <= (r.options->>'canary')::int
+               OR NOT EXISTS (SELECT 1 FROM rollout_tenants c
+                               WHERE c.rollout_id = r.id AND c.position <= (r.options->>'canary')::int
+                                 AND c.state NOT IN ('migrated', 'skipped')))
+        RETURNING rt.tenant_id`,
+      [rolloutId],
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /** The tenants of a rollout in the given states, in order. */
+  async tenantIdsIn(rolloutId: string, states: RolloutTenantState[]): Promise<string[]> {
+    const rows = await this.master('rollout_tenants')
+      .select<{ tenant_id: string }[]>('tenant_id')
+      .where({ rollout_id: rolloutId })
+      .whereIn('state', states)
+      .orderBy('position');
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /** By position; `after` is the last position of the previous page. */
+  async page(rolloutId: string, query: { limit: number; after?: number; state?: RolloutTenantState }): Promise<RolloutTenantPage> {
+    const builder = this.master('rollout_tenants as rt')
+      .join('tenants as t', 't.id', 'rt.tenant_id')
+      .select('rt.tenant_id', 't.slug', 'rt.position', 'rt.state', 'rt.applied', 'rt.duration_ms', 'rt.error', 'rt.updated_at')
+      .where('rt.rollout_id', rolloutId)
+      .orderBy('rt.position')
+      .limit(query.limit + 1);
+    if (query.after !== undefined) builder.where('rt.position', '>', query.after);
+    if (query.state) builder.where('rt.state', query.state);
+    const rows = (await builder) as {
+      tenant_id: string;
+      slug: string;
+      position: number;
+      state: RolloutTenantState;
+      applied: string[];
+      duration_ms: number | null;
+      error: string | null;
+      updated_at: Date;
+    }[];
+    const items = rows.slice(0, query.limit).map((row) => ({
+      tenantId: row.tenant_id,
+      slug: row.slug,
+      position: row.position,
+      state: row.state,
+      applied: row.applied,
+      durationMs: row.duration_ms,
+      error: row.error,
+      updatedAt: row.updated_at,
+    }));
+    return { items, nextCursor: rows.length > query.limit ? items.at(-1)!.position : null };
+  }
+
+  private unsettled(db: Knex, rolloutId: string, tenantId: string) {
+    return db('rollout_tenants')
+      .where({ rollout_id: rolloutId, tenant_id: tenantId })
+      .whereIn('state', ['pending', 'queued', 'running']);
+  }
+}

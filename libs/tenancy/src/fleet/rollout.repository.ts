@@ -1,0 +1,224 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Knex } from 'knex';
+import { TenantError } from '../errors/tenant-error';
+import { MASTER_KNEX } from '../master/master-database.tokens';
+import type { TenantStatus } from '../registry/tenant';
+import { ROLLOUT_TENANT_STATES, Rollout, RolloutKind, RolloutOptions, RolloutState, RolloutTotals } from './rollout';
+
+interface RolloutRow {
+  id: string;
+  kind: RolloutKind;
+  target_fingerprint: string | null;
+  options: RolloutOptions;
+  state: RolloutState;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+export interface NewRollout {
+  kind: RolloutKind;
+  targetFingerprint: string | null;
+  options: RolloutOptions;
+  /** The tenants, in the order they are to be taken; absent: every tenant in `statuses`, oldest first. */
+  tenantIds?: string[];
+  /** Only tenants in these statuses (of those named, when `tenantIds` is given). */
+  statuses?: TenantStatus[];
+}
+
+export type RolloutSummary = Rollout & { totals: RolloutTotals };
+
+/** A tenant a rollout would cover, with its login (for a dry run's read as the tenant's role). */
+export interface PreviewedTenant {
+  position: number;
+  id: string;
+  slug: string;
+  status: TenantStatus;
+  dbName: string;
+  dbRole: string;
+  dbPasswordEncrypted: string | null;
+  schemaFingerprint: string | null;
+}
+
+interface PreviewedTenantRow {
+  position: string;
+  id: string;
+  slug: string;
+  status: TenantStatus;
+  db_name: string;
+  db_password_encrypted: string | null;
+  schema_fingerprint: string | null;
+}
+
+const MAX_ERROR_TEXT = 2000;
+
+/** Rollouts in master: what each is to do, its state, and how many of its tenants are in each state. */
+@Injectable()
+export class RolloutRepository {
+  constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
+
+  /**
+   * Records the rollout and one pending row per tenant it covers, in one transaction: from then
+   * on master says what is left to do. A rollout that covers no tenant is completed at once.
+   */
+  async create(rollout: NewRollout): Promise<Rollout> {
+    return this.master.transaction(async (trx) => {
+      const [row] = await trx<RolloutRow>('rollouts')
+        .insert({ kind: rollout.kind, target_fingerprint: rollout.targetFingerprint, options: rollout.options })
+        .returning('*');
+      const selected = selection(rollout);
+      const inserted = await trx.raw<{ rowCount: number }>(
+        `INSERT INTO rollout_tenants (rollout_id, tenant_id, position) SELECT ?, id, position FROM (${selected.sql}) AS chosen`,
+        [row!.id, ...selected.bindings],
+      );
+      if (inserted.rowCount > 0) return toRollout(row!);
+      const [empty] = await trx<RolloutRow>('rollouts')
+        .where({ id: row!.id })
+        .update({ state: 'completed', finished_at: trx.fn.now() })
+        .returning('*');
+      return toRollout(empty!);
+    });
+  }
+
+  /** The tenants a rollout would cover, in order, with what a dry run needs to log in as each: nothing recorded. */
+  async preview(rollout: Pick<NewRollout, 'tenantIds' | 'statuses'>): Promise<PreviewedTenant[]> {
+    const selected = selection(rollout);
+    const { rows } = await this.master.raw<{ rows: PreviewedTenantRow[] }>(
+      `SELECT chosen.position, t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.schema_fingerprint
+         FROM (${selected.sql}) AS chosen JOIN tenants t ON t.id = chosen.id ORDER BY chosen.position`,
+      selected.bindings,
+    );
+    return rows.map((row) => ({
+      position: Number(row.position),
+      id: row.id,
+      slug: row.slug,
+      status: row.status,
+      dbName: row.db_name,
+      dbRole: row.db_name,
+      dbPasswordEncrypted: row.db_password_encrypted,
+      schemaFingerprint: row.schema_fingerprint,
+    }));
+  }
+
+  async summarize(id: string): Promise<RolloutSummary> {
+    const [rollout, totals] = await Promise.all([this.getById(id), this.totals(id)]);
+    return { ...rollout, totals };
+  }
+
+  async getById(id: string): Promise<Rollout> {
+    const row = await this.master<RolloutRow>('rollouts').where({ id }).first();
+    if (!row) throw TenantError.rolloutNotFound(id);
+    return toRollout(row);
+  }
+
+  async findRunningIds(): Promise<string[]> {
+    const rows = await this.master<RolloutRow>('rollouts').select('id').where({ state: 'running' }).orderBy('created_at');
+    return rows.map((row) => row.id);
+  }
+
+  async totals(id: string): Promise<RolloutTotals> {
+    const rows = await this.master('rollout_tenants')
+      .select<{ state: keyof RolloutTotals; count: number }[]>('state', this.master.raw('count(*)::int AS count'))
+      .where({ rollout_id: id })
+      .groupBy('state');
+    const totals = Object.fromEntries(['total', ...ROLLOUT_TENANT_STATES].map((state) => [state, 0])) as RolloutTotals;
+    for (const { state, count } of rows) {
+      totals[state] = count;
+      totals.total += count;
+    }
+    return totals;
+  }
+
+  /**
+   * Ends a running rollout after a failure: it is `stopped` with the reason, and every tenant not
+   * started yet is `cancelled`, never touched. False when it was not running.
+   */
+  async stop(id: string, reason: string, trx: Knex | Knex.Transaction = this.master): Promise<boolean> {
+    return this.end(trx, id, ['running'], 'stopped', reason);
+  }
+
+  /** Cancels a running or stopped rollout the same way; false when it was neither. */
+  async cancel(id: string): Promise<boolean> {
+    return this.master.transaction((trx) => this.end(trx, id, ['running', 'stopped'], 'cancelled', 'cancelled on request'));
+  }
+
+  /** A stopped or cancelled rollout runs again: its failed and cancelled tenants are pending once more. */
+  async reopen(id: string): Promise<boolean> {
+    return this.master.transaction(async (trx) => {
+      const count = await trx<RolloutRow>('rollouts')
+        .where({ id })
+        .whereIn('state', ['stopped', 'cancelled'])
+        .update({ state: 'running', error: null, finished_at: null, updated_at: trx.fn.now() });
+      if (!count) return false;
+      await trx('rollout_tenants')
+        .where({ rollout_id: id })
+        .whereIn('state', ['failed', 'cancelled'])
+        .update({ state: 'pending', error: null, updated_at: trx.fn.now() });
+      return true;
+    });
+  }
+
+  /** A running rollout with no tenant left to deal with is `completed` (its failures, if any, counted in `error`). */
+  async completeIfDone(id: string): Promise<boolean> {
+    const count = await this.master.raw<{ rowCount: number }>(
+      `UPDATE rollouts r SET state = 'completed', finished_at = now(), updated_at = now(),
+              error = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) || ' tenant(s) failed' END
+                         FROM rollout_tenants WHERE rollout_id = r.id AND state = 'failed')
+        WHERE r.id = ? AND r.state = 'running'
+          AND NOT EXISTS (SELECT 1 FROM rollout_tenants
+                           WHERE rollout_id = r.id AND state IN ('pending', 'queued', 'running'))`,
+      [id],
+    );
+    return count.rowCount > 0;
+  }
+
+  private async end(trx: Knex, id: string, from: RolloutState[], to: RolloutState, reason: string): Promise<boolean> {
+    const count = await trx<RolloutRow>('rollouts')
+      .where({ id })
+      .whereIn('state', from)
+      .update({ state: to, error: reason.slice(0, MAX_ERROR_TEXT), finished_at: trx.fn.now(), updated_at: trx.fn.now() });
+    if (!count) return false;
+    await trx('rollout_tenants')
+      .where({ rollout_id: id })
+      .whereIn('state', ['pending', 'queued'])
+      .update({ state: 'cancelled', updated_at: trx.fn.now() });
+    return true;
+  }
+}
+
+/**
+ * The tenants a rollout covers, as `SELECT id, position`: those named, in the order named (of the
+ * given statuses, when given), else every tenant of the statuses, oldest first.
+ */
+function selection({ tenantIds, statuses }: Pick<NewRollout, 'tenantIds' | 'statuses'>): { sql: string; bindings: string[] } {
+  if (!tenantIds) {
+    return {
+      sql: 'SELECT id, row_number() OVER (ORDER BY created_at, id) AS position FROM tenants WHERE status = ANY(?::text[])',
+      bindings: [pgArray(statuses ?? ['ready'])],
+    };
+  }
+  const named = `SELECT t.id, row_number() OVER (ORDER BY chosen.ord) AS position
+                   FROM unnest(?::uuid[]) WITH ORDINALITY AS chosen(id, ord) JOIN tenants t ON t.id = chosen.id`;
+  if (!statuses) return { sql: named, bindings: [pgArray(tenantIds)] };
+  return { sql: `${named} WHERE t.status = ANY(?::text[])`, bindings: [pgArray(tenantIds), pgArray(statuses)] };
+}
+
+/** A PostgreSQL array literal: Knex would spread a JS array into a list of parameters. Values are uuids or enum words. */
+function pgArray(values: readonly string[]): string {
+  return `{${values.join(',')}}`;
+}
+
+function toRollout(row: RolloutRow): Rollout {
+  return {
+    id: row.id,
+    kind: row.kind,
+    targetFingerprint: row.target_fingerprint,
+    options: row.options,
+    state: row.state,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
