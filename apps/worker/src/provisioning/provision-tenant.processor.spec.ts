@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, loadConfig, ProvisionTenant, ProvisionTenantJob, TenantError } from '@app/tenancy';
+import { APP_CONFIG, loadConfig, MigrationLoadError, ProvisionTenant, ProvisionTenantJob, TenantError } from '@app/tenancy';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { KnexTimeoutError } from 'knex';
 import { PinoLogger } from 'nestjs-pino';
@@ -113,6 +113,12 @@ describe('ProvisionTenantProcessor', () => {
 
     it('treats a knex pool timeout as the server being away', async () => {
       expect(await postponement(new KnexTimeoutError('Knex: Timeout acquiring a connection'))).toBe(1000);
+    });
+
+    it('waits for a migration file that cannot load the same way, capped at 30 s: a person fixes it', async () => {
+      const unloadable = () => new MigrationLoadError('/migrations/001_x.ts', new SyntaxError("Unexpected token '{'"));
+      expect(await postponement(unloadable(), fakeJob({ attemptsStarted: 1 }), { PROVISION_BACKOFF_MS: '1000' })).toBe(1000);
+      expect(await postponement(unloadable(), fakeJob({ attemptsStarted: 9 }), { PROVISION_BACKOFF_MS: '1000' })).toBe(30_000);
     });
 
     it('postpones even the final attempt without spending it', async () => {
