@@ -4,6 +4,11 @@ import * as path from 'node:path';
 import { CliBuild } from './support/cli-process';
 import { TestStack } from './support/test-stack';
 
+const newMigration = (table: string) => `
+exports.up = (knex) => knex.schema.createTable('${table}', (table) => table.increments('id'));
+exports.down = (knex) => knex.schema.dropTable('${table}');
+`;
+
 /** A seed that records its own name in the tenant's database. */
 const namedSeed = (name: string) =>
   `exports.seed = async (knex) => {
@@ -132,6 +137,39 @@ describe('tenants CLI', () => {
     expect(JSON.parse(failed.stdout).failed).toEqual([
       { tenantId: expect.any(String), error: expect.stringContaining('tenant is failed') },
     ]);
+  });
+
+  it('migrate rolls a new migration out to every ready tenant; rollout show reports it; rollback undoes it for one', async () => {
+    writeFileSync(path.join(cli.tenantMigrationsDir, '29990101000000_create_invoices.js'), newMigration('invoices'));
+    const plan = await tenantsJson('migrate', '--dry-run');
+    expect(plan).toMatchObject({ dryRun: true, totals: { total: 2, current: 0, behind: 2, unknown: 0 } });
+    expect(plan.tenants.map((t: any) => t.pending)).toEqual([['29990101000000_create_invoices'], ['29990101000000_create_invoices']]);
+
+    const report = await tenantsJson('migrate', '--wait');
+    expect(report).toMatchObject({ kind: 'migrate', state: 'completed', totals: { total: 2, migrated: 2, failed: 0 }, failed: [] });
+    expect(report.tenants.items.map((t: any) => t.applied)).toEqual([
+      ['29990101000000_create_invoices'],
+      ['29990101000000_create_invoices'],
+    ]);
+    expect(await stack.query("SELECT tableowner FROM pg_tables WHERE tablename = 'invoices'", [], acme.dbName)).toEqual([
+      { tableowner: acme.dbName },
+    ]);
+    const [shown, acmeNow, resumed, unknown, malformed] = await Promise.all([
+      tenantsJson('rollout', 'show', report.id, '--state', 'migrated', '--limit', '1'),
+      tenantsJson('show', 'acme_corp'),
+      tenants('rollout', 'resume', report.id),
+      tenants('rollout', 'show', '00000000-0000-4000-8000-000000000000'),
+      tenants('rollout', 'cancel', 'yesterday'),
+    ]);
+    expect(shown).toMatchObject({ id: report.id, totals: report.totals, tenants: { items: [expect.anything()], nextCursor: 1 } });
+    expect(acmeNow.schemaMigration).toBe('29990101000000_create_invoices');
+    expect(resumed).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: rollout .* is completed/) });
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no rollout with id 00000000-0000-4000-8000-000000000000\n' });
+    expect(malformed).toMatchObject({ code: 2, stdout: '' });
+
+    const rollback = await tenantsJson('rollback', '--tenant', 'acme_corp', '--wait');
+    expect(rollback).toMatchObject({ kind: 'rollback', state: 'completed', totals: { total: 1, migrated: 1 } });
+    expect(await stack.query("SELECT 1 FROM pg_tables WHERE tablename = 'invoices'", [], acme.dbName)).toEqual([]);
   });
 
   it('suspend, resume, delete --purge and restore round trip a tenant, data intact, each refused from the wrong status', async () => {

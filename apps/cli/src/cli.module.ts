@@ -2,21 +2,33 @@ import { DynamicModule, Module } from '@nestjs/common';
 import {
   AppConfig,
   BackupFiles,
+  CancelRollout,
   DeleteTenant,
+  FleetQueueModule,
   LifecycleQueueModule,
   LifecycleRequests,
   MasterDatabaseModule,
   PgArchiveTool,
+  PlanMigrationRollout,
   ProvisioningQueueModule,
   RegisterTenant,
   RestoreTenant,
+  ResumeRollout,
   ResumeTenant,
+  RolloutDispatcher,
+  RolloutRepository,
+  RolloutStepRepository,
   SeedTenants,
+  ShowRollout,
+  StartMigrationRollout,
+  StartRollbackRollout,
   SuspendTenant,
   TenancyConfigModule,
   TenantEnqueuer,
   TenantEventsModule,
   TenantLifecycleRepository,
+  TenantMigrationFiles,
+  TenantReferences,
   TenantRepository,
   TenantRoleLogin,
   TenantSecretCipher,
@@ -30,6 +42,13 @@ import { ResumeCommand } from './lifecycle/resume.command';
 import { SuspendCommand } from './lifecycle/suspend.command';
 import { CliLoggingModule } from './logging/cli-logging.module';
 import { TERMINAL_STREAMS, Terminal, TerminalStreams } from './output/terminal';
+import { MigrateCommand } from './rollouts/migrate.command';
+import { RollbackCommand } from './rollouts/rollback.command';
+import { RolloutCancelCommand } from './rollouts/rollout-cancel.command';
+import { RolloutResumeCommand } from './rollouts/rollout-resume.command';
+import { RolloutShowCommand } from './rollouts/rollout-show.command';
+import { RolloutWatch } from './rollouts/rollout-watch';
+import { RolloutCommand } from './rollouts/rollout.command';
 import { SeedCommand } from './seeds/seed.command';
 import { CreateCommand } from './tenants/create.command';
 import { ListCommand } from './tenants/list.command';
@@ -39,10 +58,11 @@ import { TenantFinder } from './tenants/tenant-finder';
 import { TenantListing } from './tenants/tenant-listing';
 
 /**
- * What `tenants` runs: the registry; the producer side of the provisioning and lifecycle queues
- * (create, suspend, resume, delete, restore: recorded in master, carried out by a worker) and the
- * tenant events they broadcast; what seeding logs in with (each tenant's own role); what checks a
- * backup before a restore is recorded. Never the provisioner's connection.
+ * What `tenants` runs: the registry; the producer side of the provisioning, lifecycle and fleet
+ * queues (create, suspend/resume/delete/restore, migrate/rollback: recorded in master, carried out
+ * by the workers) and the tenant events they broadcast; what seeding and a dry run log in with
+ * (each tenant's own role); what checks a backup before a restore is recorded. Never the
+ * provisioner's connection.
  */
 @Module({})
 export class CliModule {
@@ -56,6 +76,7 @@ export class CliModule {
         TenantEventsModule,
         ProvisioningQueueModule.forProducers(),
         LifecycleQueueModule,
+        FleetQueueModule,
       ],
       providers: [
         { provide: TERMINAL_STREAMS, useValue: streams },
@@ -76,10 +97,22 @@ export class CliModule {
         ResumeTenant,
         DeleteTenant,
         RestoreTenant,
+        TenantMigrationFiles,
+        TenantReferences,
+        RolloutRepository,
+        RolloutStepRepository,
+        RolloutDispatcher,
+        StartMigrationRollout,
+        PlanMigrationRollout,
+        StartRollbackRollout,
+        ShowRollout,
+        ResumeRollout,
+        CancelRollout,
         TenantFinder,
         TenantListing,
         ProvisioningWatch,
         OperationWatch,
+        RolloutWatch,
         ListCommand,
         ShowCommand,
         CreateCommand,
@@ -88,6 +121,12 @@ export class CliModule {
         ResumeCommand,
         DeleteCommand,
         RestoreCommand,
+        MigrateCommand,
+        RollbackCommand,
+        RolloutCommand,
+        RolloutShowCommand,
+        RolloutResumeCommand,
+        RolloutCancelCommand,
       ],
     };
   }

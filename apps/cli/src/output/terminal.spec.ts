@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
-import { ProgressBar, SILENT_PROGRESS } from './progress';
+import { ProgressBar, ProgressLines, SILENT_PROGRESS } from './progress';
 import { Terminal } from './terminal';
 
 function captured(isTTY = false) {
@@ -41,5 +41,16 @@ describe('Terminal', () => {
     expect(terminal({ tty: true }).terminal.progress('work', { json: true })).toBe(SILENT_PROGRESS);
     expect(terminal({ tty: true, ci: true }).terminal.progress('work', {})).toBe(SILENT_PROGRESS);
     expect(terminal({ tty: false }).terminal.progress('work', {})).toBe(SILENT_PROGRESS);
+  });
+
+  it('gives long work a line on stderr whenever it moves when no bar is drawn, stdout untouched', () => {
+    const { terminal: t, stdout, stderr } = terminal({ tty: false });
+    const progress = t.progress('migrate', { json: true }, { lines: true });
+    expect(progress).toBeInstanceOf(ProgressLines);
+    progress.update(0, 2);
+    progress.update(0, 2);
+    progress.update(2, 2, '(done 2)');
+    expect(stderr.text()).toBe('migrate: 0/2\nmigrate: 2/2 (done 2)\n');
+    expect(stdout.text()).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EXIT_OK, ExitCode } from './exit-codes';
 import type { Failure } from './failure';
-import { Progress, ProgressBar, SILENT_PROGRESS } from './progress';
+import { Progress, ProgressBar, ProgressLines, SILENT_PROGRESS } from './progress';
 
 export const TERMINAL_STREAMS = Symbol('TERMINAL_STREAMS');
 
@@ -54,10 +54,13 @@ export class Terminal {
     this.streams.stderr.write(`${message}\n`);
   }
 
-  /** A bar when a person is watching stdout; silent under `--json`, CI or a pipe. */
-  progress(label: string, mode: OutputMode): Progress {
+  /**
+   * A bar when a person is watching stdout, never under `--json`, CI or a pipe. Work long enough
+   * to need a sign of life there (`lines`, a rollout) gets a line on stderr whenever it moves.
+   */
+  progress(label: string, mode: OutputMode, options: { lines?: boolean } = {}): Progress {
     const { stdout, stderr, ci } = this.streams;
-    const watched = !mode.json && !ci && stdout.isTTY === true && stderr.isTTY === true;
-    return watched ? new ProgressBar(label, stderr) : SILENT_PROGRESS;
+    if (!mode.json && !ci && stdout.isTTY === true && stderr.isTTY === true) return new ProgressBar(label, stderr);
+    return options.lines ? new ProgressLines(label, stderr) : SILENT_PROGRESS;
   }
 }
