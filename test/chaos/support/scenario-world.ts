@@ -93,6 +93,22 @@ export class ScenarioWorld {
     return answer;
   }
 
+  /** Any admin api request, with the key; the body parsed as JSON when it is. */
+  async request(method: string, path: string, json?: unknown): Promise<Answer> {
+    const response = await fetch(`${this.api.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_API_KEY}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: json === undefined ? undefined : JSON.stringify(json),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    try {
+      return { status: response.status, body: JSON.parse(text) };
+    } catch {
+      return { status: response.status, body: text };
+    }
+  }
+
   /** Creates `count` organizations at once; each must be accepted. Returns their ids. */
   async submit(label: string, count: number): Promise<string[]> {
     const names = Array.from({ length: count }, (_, index) => `Chaos ${this.key} ${label} ${index}`);
