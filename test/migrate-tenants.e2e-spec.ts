@@ -1,14 +1,11 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { ShowRollout, StartMigrationRollout, withDatabase } from '@app/tenancy';
+import { withDatabase } from '@app/tenancy';
 import { Client } from 'pg';
-import { MigrateTenantsModule } from '../apps/worker/src/migrate-tenants.module';
 import { startRollout, waitForRollout } from './support/rollouts';
 import { createOrg, waitForStatus } from './support/tenant-client';
 import { TestStack } from './support/test-stack';
-import { waitFor } from './support/wait-for';
 
 const newMigration = (table: string) => `
 exports.up = (knex) => knex.schema.createTable('${table}', (table) => table.increments('id'));
@@ -38,7 +35,7 @@ const TRAPS = `
   CREATE VIEW knex_migrations AS SELECT * FROM knex_migrations_real WHERE probe();
 `;
 
-describe('migrating existing tenants (npm run tenants:migrate, POST /fleet/migrations)', () => {
+describe('migrating existing tenants (POST /fleet/migrations; npm run tenants:migrate)', () => {
   const migrations = mkdtempSync(path.join(tmpdir(), 'tenant-migrations-'));
   const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations });
   let api: string;
@@ -53,22 +50,8 @@ describe('migrating existing tenants (npm run tenants:migrate, POST /fleet/migra
     rmSync(migrations, { recursive: true, force: true });
   });
 
-  /** What `npm run tenants:migrate` does, in its module: start a rollout, then follow it until it is over. */
-  const migrateAll = async () => {
-    const context = await NestFactory.createApplicationContext(MigrateTenantsModule.forRoot(stack.config), {
-      logger: false,
-    });
-    try {
-      const { id } = await context.get(StartMigrationRollout).execute();
-      const show = context.get(ShowRollout);
-      return await waitFor(`rollout ${id}`, async () => {
-        const report = await show.execute(id);
-        return report.state === 'running' ? undefined : report;
-      });
-    } finally {
-      await context.close();
-    }
-  };
+  /** A rollout over every ready tenant, followed until it is over (what `npm run tenants:migrate` asks for). */
+  const migrateAll = async () => waitForRollout(api, (await startRollout(api)).id);
 
   it('applies a new tenant migration to every ready tenant, as the tenant role, and again harmlessly', async () => {
     const tenants = await Promise.all(['Existing One', 'Existing Two'].map((name) => createOrg(api, name)));

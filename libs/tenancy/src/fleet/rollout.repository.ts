@@ -4,6 +4,7 @@ import { TenantError } from '../errors/tenant-error';
 import { MASTER_KNEX } from '../master/master-database.tokens';
 import type { TenantStatus } from '../registry/tenant';
 import { ROLLOUT_TENANT_STATES, Rollout, RolloutKind, RolloutOptions, RolloutState, RolloutTotals } from './rollout';
+import { selection, TenantSelection } from './rollout-selection';
 
 interface RolloutRow {
   id: string;
@@ -17,14 +18,10 @@ interface RolloutRow {
   finished_at: Date | null;
 }
 
-export interface NewRollout {
+export interface NewRollout extends TenantSelection {
   kind: RolloutKind;
   targetFingerprint: string | null;
   options: RolloutOptions;
-  /** The tenants, in the order they are to be taken; absent: every tenant in `statuses`, oldest first. */
-  tenantIds?: string[];
-  /** Only tenants in these statuses (of those named, when `tenantIds` is given). */
-  statuses?: TenantStatus[];
 }
 
 export type RolloutSummary = Rollout & { totals: RolloutTotals };
@@ -82,7 +79,7 @@ export class RolloutRepository {
   }
 
   /** The tenants a rollout would cover, in order, with what a dry run needs to log in as each: nothing recorded. */
-  async preview(rollout: Pick<NewRollout, 'tenantIds' | 'statuses'>): Promise<PreviewedTenant[]> {
+  async preview(rollout: TenantSelection): Promise<PreviewedTenant[]> {
     const selected = selection(rollout);
     const { rows } = await this.master.raw<{ rows: PreviewedTenantRow[] }>(
       `SELECT chosen.position, t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.schema_fingerprint
@@ -185,28 +182,6 @@ export class RolloutRepository {
       .update({ state: 'cancelled', updated_at: trx.fn.now() });
     return true;
   }
-}
-
-/**
- * The tenants a rollout covers, as `SELECT id, position`: those named, in the order named (of the
- * given statuses, when given), else every tenant of the statuses, oldest first.
- */
-function selection({ tenantIds, statuses }: Pick<NewRollout, 'tenantIds' | 'statuses'>): { sql: string; bindings: string[] } {
-  if (!tenantIds) {
-    return {
-      sql: 'SELECT id, row_number() OVER (ORDER BY created_at, id) AS position FROM tenants WHERE status = ANY(?::text[])',
-      bindings: [pgArray(statuses ?? ['ready'])],
-    };
-  }
-  const named = `SELECT t.id, row_number() OVER (ORDER BY chosen.ord) AS position
-                   FROM unnest(?::uuid[]) WITH ORDINALITY AS chosen(id, ord) JOIN tenants t ON t.id = chosen.id`;
-  if (!statuses) return { sql: named, bindings: [pgArray(tenantIds)] };
-  return { sql: `${named} WHERE t.status = ANY(?::text[])`, bindings: [pgArray(tenantIds), pgArray(statuses)] };
-}
-
-/** A PostgreSQL array literal: Knex would spread a JS array into a list of parameters. Values are uuids or enum words. */
-function pgArray(values: readonly string[]): string {
-  return `{${values.join(',')}}`;
 }
 
 function toRollout(row: RolloutRow): Rollout {
