@@ -96,13 +96,11 @@ export class RolloutStepRepository {
         updated_at: trx.fn.now(),
       });
       if (count && outcome.schema) {
-        await trx('tenants')
-          .where({ id: tenantId })
-          .update({
-            schema_migration: outcome.schema.migration,
-            schema_fingerprint: outcome.schema.fingerprint,
-            updated_at: trx.fn.now(),
-          });
+        await trx('tenants').where({ id: tenantId }).update({
+          schema_migration: outcome.schema.migration,
+          schema_fingerprint: outcome.schema.fingerprint,
+          updated_at: trx.fn.now(),
+        });
       }
       return count > 0;
     });
