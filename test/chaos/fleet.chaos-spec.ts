@@ -1,10 +1,9 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChaosLab } from './support/chaos-lab';
-import { report } from './support/results-table';
+import type { ChaosLab } from './support/chaos-lab';
 import { runScenario } from './support/run-scenario';
+import { useChaosLab } from './support/use-chaos-lab';
 import { ScenarioWorld } from './support/scenario-world';
-import type { Tally } from './support/tally';
 import { sleep } from '../support/processes/wait';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -29,20 +28,7 @@ exports.down = (knex) => knex.schema.dropTable('chaos_audit');
 
 /** Real built api and worker processes against a private PostgreSQL and Redis: fleet rollouts and tenant migration files. */
 describe('fleet rollouts and tenant migration files under chaos', () => {
-  const lab = new ChaosLab();
-  const results: Tally[] = [];
-  const suiteStarted = Date.now();
-
-  beforeAll(() => lab.start(), 60_000);
-
-  afterAll(async () => {
-    let keptLogs: string | undefined;
-    try {
-      keptLogs = await lab.cleanup();
-    } finally {
-      process.stdout.write(report(results, Date.now() - suiteStarted, keptLogs));
-    }
-  }, 60_000);
+  const { lab, results } = useChaosLab();
 
   it('F1: kill -9 of a worker mid-rollout, then resume: every tenant migrated exactly once', async () => {
     const migrations = builtMigrations(lab, 'f1-migrations');

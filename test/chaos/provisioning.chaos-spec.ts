@@ -1,28 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChaosLab } from './support/chaos-lab';
 import { flakyMigrationsDir, PLANNED_FAILURES } from './support/flaky-migration';
-import { report } from './support/results-table';
 import { runScenario } from './support/run-scenario';
-import type { Tally } from './support/tally';
+import { useChaosLab } from './support/use-chaos-lab';
 import { sleep } from '../support/processes/wait';
 
 /** Real api and worker processes, a private PostgreSQL and Redis, and things going wrong. */
 describe('tenant provisioning under chaos', () => {
-  const lab = new ChaosLab();
-  const results: Tally[] = [];
-  const suiteStarted = Date.now();
-
-  beforeAll(() => lab.start(), 60_000);
-
-  afterAll(async () => {
-    let keptLogs: string | undefined;
-    try {
-      keptLogs = await lab.cleanup();
-    } finally {
-      process.stdout.write(report(results, Date.now() - suiteStarted, keptLogs));
-    }
-  }, 60_000);
+  const { lab, results } = useChaosLab();
 
   it(
     '1: kill -9 of a worker while 30 tenants are in flight',

@@ -45,11 +45,8 @@ export class PlanMigrationRollout {
 
   async execute(request: RolloutOptions = {}): Promise<RolloutPlan> {
     const options = migrationOptions(request);
-    const tenantIds = options.tenants ? await this.references.resolve(options.tenants) : undefined;
-    const [{ fingerprint }, tenants] = await Promise.all([
-      this.files.version(),
-      this.rollouts.preview({ tenantIds, statuses: options.statuses ?? (tenantIds ? undefined : ['ready']) }),
-    ]);
+    const selection = await this.references.selectionFor(options);
+    const [{ fingerprint }, tenants] = await Promise.all([this.files.version(), this.rollouts.preview(selection)]);
     const planned: PlannedTenant[] = [];
     for (let start = 0; start < tenants.length; start += AT_ONCE) {
       const batch = tenants.slice(start, start + AT_ONCE);

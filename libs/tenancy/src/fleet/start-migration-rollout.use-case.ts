@@ -22,15 +22,9 @@ export class StartMigrationRollout {
 
   async execute(request: RolloutOptions = {}): Promise<RolloutSummary> {
     const options = migrationOptions(request);
-    const tenantIds = options.tenants ? await this.references.resolve(options.tenants) : undefined;
+    const selection = await this.references.selectionFor(options);
     const { fingerprint } = await this.files.version();
-    const rollout = await this.rollouts.create({
-      kind: 'migrate',
-      targetFingerprint: fingerprint,
-      options,
-      tenantIds,
-      statuses: options.statuses ?? (tenantIds ? undefined : ['ready']),
-    });
+    const rollout = await this.rollouts.create({ kind: 'migrate', targetFingerprint: fingerprint, options, ...selection });
     await this.dispatcher.startQueueing(rollout.id);
     return this.rollouts.summarize(rollout.id);
   }

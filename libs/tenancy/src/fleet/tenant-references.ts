@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantError } from '../errors/tenant-error';
 import { TenantRepository } from '../registry/tenant.repository';
+import type { RolloutOptions } from './rollout';
+import type { TenantSelection } from './rollout-selection';
 
 const AT_ONCE = 16;
 const NAMED_IN_ERROR = 10;
@@ -9,6 +11,12 @@ const NAMED_IN_ERROR = 10;
 @Injectable()
 export class TenantReferences {
   constructor(private readonly tenants: TenantRepository) {}
+
+  /** The tenants a migration rollout with these options covers: those named, else the ready ones (or those of `statuses`). */
+  async selectionFor({ tenants, statuses }: Pick<RolloutOptions, 'tenants' | 'statuses'>): Promise<TenantSelection> {
+    const tenantIds = tenants ? await this.resolve(tenants) : undefined;
+    return { tenantIds, statuses: statuses ?? (tenantIds ? undefined : ['ready']) };
+  }
 
   /** Every reference must name a tenant; the error lists those that do not. */
   async resolve(references: string[]): Promise<string[]> {
