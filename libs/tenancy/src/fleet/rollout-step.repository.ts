@@ -87,14 +87,18 @@ export class RolloutStepRepository {
 
   /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */
   async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<boolean> {
-    return this.master.transaction(async (trx) => {
-      const count = await this.unsettled(trx, rolloutId, tenantId).update({
+    const settle = (db: Knex) =>
+      this.unsettled(db, rolloutId, tenantId).update({
         state: outcome.state,
         applied: JSON.stringify(outcome.applied),
         duration_ms: outcome.durationMs,
         error: null,
-        updated_at: trx.fn.now(),
+        updated_at: db.fn.now(),
       });
+    // A tenant skipped on master's word has nothing more to record: one statement, no transaction.
+    if (!outcome.schema) return (await settle(this.master)) > 0;
+    return this.master.transaction(async (trx) => {
+      const count = await settle(trx);
       if (count && outcome.schema) {
         await trx('tenants').where({ id: tenantId }).update({
           schema_migration: outcome.schema.migration,

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Client } from 'pg';
 
 const UNDEFINED_TABLE = '42P01';
@@ -8,13 +9,14 @@ export async function appliedMigrations(client: Client): Promise<string[]> {
   return (result?.rows ?? []).map((row) => row.name);
 }
 
-/** Frees a Knex migration lock left by a process killed mid-migration. */
-export async function freeStaleMigrationLock(client: Client): Promise<void> {
-  await ignoreMissingTable(client.query('UPDATE knex_migrations_lock SET is_locked = 0'));
+/** Frees a Knex migration lock left by a process killed mid-migration, on a pg client or a Knex. */
+export async function freeStaleMigrationLock(database: Client | Knex): Promise<void> {
+  const sql = 'UPDATE knex_migrations_lock SET is_locked = 0';
+  await ignoreMissingTable('raw' in database ? database.raw(sql) : database.query(sql));
 }
 
 /** A database that never ran a migration has no Knex tables yet. */
-async function ignoreMissingTable<T>(query: Promise<T>): Promise<T | undefined> {
+async function ignoreMissingTable<T>(query: PromiseLike<T>): Promise<T | undefined> {
   try {
     return await query;
   } catch (error) {

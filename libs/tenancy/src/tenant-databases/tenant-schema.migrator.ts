@@ -69,14 +69,19 @@ export class TenantSchemaMigrator {
    * For a tenant that has (or had) its credentials: its database may hold anything the tenant
    * put there — a trigger on Knex's lock table, a view in place of its migrations table — and
    * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
-   * So every statement, the lock freeing and the reads included, runs as the tenant's own role.
+   * So every statement, the lock freeing and the reads included, runs as the tenant's own role,
+   * on one connection (a login costs a SCRAM exchange). The caller holds the tenant's advisory
+   * lock, so a Knex lock still set is a killed process's. Returns the migrations applied.
    */
   async migrateAsTenant(tenantLoginUrl: string): Promise<string[]> {
-    const pending = await withClient(tenantLoginUrl, async (client) => {
-      await freeStaleMigrationLock(client);
-      return this.countPending(client);
-    });
-    return pending > 0 ? this.applyPending(tenantLoginUrl) : [];
+    const tenantDatabase = openTenantKnex(tenantLoginUrl, TenantSchemaMigrator.name);
+    try {
+      await freeStaleMigrationLock(tenantDatabase);
+      const [, applied] = (await tenantDatabase.migrate.latest({ migrationSource: this.source })) as [number, string[]];
+      return applied;
+    } finally {
+      await tenantDatabase.destroy();
+    }
   }
 
   /**
@@ -84,9 +89,9 @@ export class TenantSchemaMigrator {
    * role for the same reasons as migrateAsTenant. The caller holds the tenant's advisory lock.
    */
   async rollbackAsTenant(tenantLoginUrl: string): Promise<RollbackResult> {
-    await withClient(tenantLoginUrl, freeStaleMigrationLock);
     const tenantDatabase = openTenantKnex(tenantLoginUrl, TenantSchemaMigrator.name);
     try {
+      await freeStaleMigrationLock(tenantDatabase);
       const [, undone] = (await tenantDatabase.migrate.rollback({ migrationSource: this.source })) as [number, string[]];
       const { rows } = await tenantDatabase.raw<{ rows: { name: string }[] }>('SELECT name FROM knex_migrations ORDER BY id');
       return { undone, remaining: rows.map((row) => row.name) };
