@@ -100,11 +100,22 @@ describe('tenants CLI', () => {
     expect(byId).toEqual(bySlug);
   });
 
-  it('an unknown tenant is exit 1 with the message, on stderr (and as JSON on stdout with --json)', async () => {
-    const [run, json] = await Promise.all([tenants('show', 'nobody'), tenants('show', 'nobody', '--json')]);
+  it('an unknown tenant, or Redis out of reach, is exit 1 with the message on stderr (and as JSON on stdout with --json)', async () => {
+    const [run, json, noRedis] = await Promise.all([
+      tenants('show', 'nobody'),
+      tenants('show', 'nobody', '--json'),
+      // Nothing listens on port 1: BullMQ alone would wait for a first connection forever.
+      cli.run(stack, ['suspend', 'acme_corp'], { REDIS_URL: 'redis://127.0.0.1:1' }),
+    ]);
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: no tenant with id or slug "nobody"\n' });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'tenant_not_found', message: 'no tenant with id or slug "nobody"' } });
+    expect(noRedis).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^error: Redis \(REDIS_URL\) did not answer .* nothing was recorded/),
+    });
+    expect(await tenantsJson('show', 'acme_corp')).toMatchObject({ status: 'ready', operation: null });
   });
 
   it('a bad option, argument or command is exit 2 with the usage', async () => {

@@ -35,6 +35,7 @@ import {
   TenantSeeder,
 } from '@app/tenancy';
 import { CliProgram } from './command/cli-program';
+import { QueueConnection } from './command/queue-connection';
 import { DeleteCommand } from './lifecycle/delete.command';
 import { OperationWatch } from './lifecycle/operation-watch';
 import { RestoreCommand } from './lifecycle/restore.command';
@@ -82,6 +83,7 @@ export class CliModule {
         { provide: TERMINAL_STREAMS, useValue: streams },
         Terminal,
         CliProgram,
+        QueueConnection,
         TenantRepository,
         TenantSecretCipher,
         TenantRoleLogin,

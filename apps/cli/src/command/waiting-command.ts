@@ -1,7 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { Option } from 'nest-commander';
 import type { OutputMode } from '../output/terminal';
 import { CliCommand } from './cli-command';
 import { wholeNumber } from './option-values';
+import { QueueConnection } from './queue-connection';
 
 export interface WaitOptions extends OutputMode {
   wait?: boolean;
@@ -18,6 +20,9 @@ const MAX_TIMEOUT_S = 86_400;
  * the work is in master and the workers carry on.
  */
 export abstract class WaitingCommand<Options extends WaitOptions = WaitOptions> extends CliCommand<Options> {
+  // A property, so that subclasses need not pass it up through their constructors (Nest's stated use for it).
+  @Inject(QueueConnection) protected readonly queues!: QueueConnection;
+
   /** How long `--wait` waits when no `--timeout` is given; undefined: as long as it takes. */
   protected readonly defaultTimeoutS: number | undefined = DEFAULT_TIMEOUT_S;
 

@@ -25,6 +25,7 @@ export abstract class LifecycleCommand<Options extends WaitOptions = WaitOptions
   protected abstract leadsTo(options: Options): TenantStatus;
 
   protected async execute([reference]: string[], options: Options): Promise<CommandOutcome> {
+    await this.queues.assertReachable();
     const { tenant, jobId } = await this.request(reference!, options);
     if (!options.wait) {
       const accepted = { ...tenantView(tenant), jobId };

@@ -24,6 +24,7 @@ export abstract class RolloutLaunchCommand<Options extends WaitOptions = WaitOpt
   protected abstract start(args: string[], options: Options): Promise<RolloutSummary>;
 
   protected async execute(args: string[], options: Options): Promise<CommandOutcome> {
+    await this.queues.assertReachable();
     const rollout = await this.start(args, options);
     if (!options.wait) {
       const follow = `follow it with: tenants rollout show ${rollout.id}`;

@@ -21,6 +21,7 @@ export class CreateCommand extends WaitingCommand {
   }
 
   protected async execute([name]: string[], options: WaitOptions): Promise<CommandOutcome> {
+    await this.queues.assertReachable();
     const { tenant, jobId } = await this.register.execute({ name: name! });
     if (!options.wait) {
       const view = { ...tenantView(tenant), jobId };
