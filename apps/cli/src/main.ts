@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config, streams), {
     // Nest's start-up chatter is noise here; the services' own logs go to stderr once the logger is set.
     logger: false,
+    // A start-up failure (master out of reach, say) comes back here to be told, instead of Nest exiting silently.
+    abortOnError: false,
     // The program's own usage errors (an unknown command): commander has printed them already.
     errorHandler: (error) => {
       throw error;
