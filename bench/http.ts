@@ -47,9 +47,9 @@ export interface HttpResult {
   bare: LoadFigures;
 }
 
-const CONNECTIONS = 10;
+export const CONNECTIONS = 10;
 // Long enough for V8 to optimise the hot path of the larger app too: steady state is what is compared.
-const WARMUP_S = 3;
+export const WARMUP_S = 3;
 
 async function load(url: string, headers: Record<string, string>, duration: number): Promise<LoadFigures> {
   await autocannon(url, headers, WARMUP_S);

@@ -12,7 +12,12 @@ export class JsonClient {
     private readonly headers: Record<string, string> = {},
   ) {}
 
-  request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const request = http.request(
@@ -20,7 +25,7 @@ export class JsonClient {
         {
           method,
           agent: this.agent,
-          headers: { ...this.headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+          headers: { ...this.headers, ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
         },
         (response) => {
           const chunks: Buffer[] = [];

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { E2eResult, ThroughputResult } from './e2e';
 import type { FloorResult, PocResult } from './floor';
 import type { HttpResult, LoadFigures } from './http';
+import type { RoutedFigures, RoutingResult } from './routing';
+import type { SeriesFigures } from './spread-load';
 import { round } from './stats';
 
 export interface Results {
@@ -24,6 +26,7 @@ export interface Results {
   e2e: E2eResult[];
   throughput: ThroughputResult[];
   http: HttpResult;
+  routing: RoutingResult;
   ratios: Record<keyof typeof TARGETS, number>;
   targets: Record<string, { target: string; met: boolean }>;
 }
@@ -32,15 +35,25 @@ const TARGETS = {
   e2e_p50_over_floor: { op: '<=', value: 1.0 },
   throughput_2w_over_floor: { op: '>=', value: 0.7 },
   status_rps_over_bare: { op: '>=', value: 0.5 },
+  routed_p99_many_over_single: { op: '<=', value: 1.5 },
+  routed_rps_over_bare: { op: '>=', value: 0.6 },
+  routed_single_rps_over_bare: { op: '>=', value: 0.6 },
+  tenant_api_rss_mb: { op: '<=', value: 250 },
 } as const;
 
 /** The first e2e configuration is the one with every setting at its default. */
 export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Results {
   const twoWorkers = results.throughput.find((run) => run.workers === 2)!;
+  const { routing } = results;
   const ratios = {
     e2e_p50_over_floor: round(results.e2e[0].p50_ms / results.floor.p50_ms, 2),
     throughput_2w_over_floor: round(twoWorkers.tenants_per_s / results.floor.sequential_tenants_per_s, 2),
     status_rps_over_bare: round(results.http.status.rps / results.http.bare.rps, 2),
+    // autocannon's latencies are whole milliseconds: a p99 under 1 ms counts as 1.
+    routed_p99_many_over_single: round(routing.many.p99_ms / Math.max(routing.single.p99_ms, 1), 2),
+    routed_rps_over_bare: round(routing.many.rps / routing.bare.rps, 2),
+    routed_single_rps_over_bare: round(routing.single.rps / routing.bare.rps, 2),
+    tenant_api_rss_mb: routing.tenant_api_rss_mb.after_many,
   };
   const targets = Object.fromEntries(
     Object.entries(TARGETS).map(([name, { op, value }]) => {
@@ -86,6 +99,7 @@ export function printTable(r: Results): void {
       `${r.http.status.rps} req/s, p99 ${ms(r.http.status.p99_ms)}${failures(r.http.status)}`,
     ],
     [`bare Nest+Fastify constant`, `${r.http.bare.rps} req/s, p99 ${ms(r.http.bare.p99_ms)}${failures(r.http.bare)}`],
+    ...routingRows(r.routing),
     ...Object.entries(r.ratios).map(([name, value]): [string, string] => {
       const target = r.targets[name];
       return [`ratio ${name}`, `${value}  (target ${target.target}: ${target.met ? 'met' : 'NOT met'})`];
@@ -93,6 +107,33 @@ export function printTable(r: Results): void {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   process.stdout.write(`\n${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
+}
+
+function routingRows(g: RoutingResult): [string, string][] {
+  const p = g.preparation;
+  const load = ({ cpu_per_request: cpu, ...figures }: SeriesFigures) =>
+    `${figures.rps} req/s, p50 ${ms(figures.p50_ms)}, p99 ${ms(figures.p99_ms)}${failures(figures)}; ` +
+    `CPU ms/request: app ${cpu.app_ms}, PostgreSQL ${cpu.postgres_ms}, machine ${cpu.machine_ms} (${cpu.machine_busy_pct}% busy)`;
+  const pools = (figures: RoutedFigures) =>
+    `${load(figures)}; ${figures.evictions} evictions, ${figures.waits} waits (${figures.wait_timeouts} gave up); ` +
+    `per request ${figures.per_request.tenant_connections_opened} tenant connections opened, ${figures.per_request.master_transactions} master transactions`;
+  return [
+    [
+      `routing: tenants`,
+      `${g.tenants} (${g.tenants_note}); caps ${g.caps.TENANT_POOLS_MAX} pools, ${g.caps.TENANT_CONNECTIONS_MAX} connections; on ${g.server.where}`,
+    ],
+    [
+      `  preparing them (${p.worker_processes} workers)`,
+      `${p.total_s} s: provisioned ${p.provision_s} s, API keys ${p.api_keys_s} s, first POST /users ${p.users_s} s`,
+    ],
+    [`  (a) GET /users/:id, all tenants (${g.connections} conn, ${g.duration_s} s)`, pools(g.many)],
+    [`  (b) GET /users/:id, one tenant`, pools(g.single)],
+    [`  (c) bare Nest+Fastify, same query, one pg pool`, load(g.bare)],
+    [
+      `  tenant-api RSS`,
+      `${g.tenant_api_rss_mb.after_preparation} MB after preparing, ${g.tenant_api_rss_mb.after_many} MB after (a), peak ${g.tenant_api_rss_mb.peak} MB`,
+    ],
+  ];
 }
 
 /** autocannon's latencies are whole milliseconds. */

@@ -1,4 +1,5 @@
-// npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis.
+// npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis
+// (the routing series on a private cluster of the same PostgreSQL, see routing-server.ts).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { sleep } from '../test/support/processes/wait';
@@ -6,6 +7,8 @@ import { E2E_CONFIGS, E2eResult, measureE2e, measureThroughput, ThroughputResult
 import { measureFloor, measurePoc } from './floor';
 import { measureHttp } from './http';
 import { printTable, withRatios, writeResults } from './report';
+import { measureRouting } from './routing';
+import { stopRoutingServer } from './routing-server';
 import {
   allDatabases,
   databasesOf,
@@ -21,9 +24,10 @@ import { removeRunDir, ROOT, snapshotBuild, stopAll } from './services';
 import { round } from './stats';
 
 const quick = process.argv.includes('--quick');
+const ROUTED_TENANTS = { quick: 200, full: 1000 };
 const SIZES = quick
-  ? { warmup: 8, floor: 15, poc: 15, e2e: 10, burst: 20, httpSeconds: 5 }
-  : { warmup: 8, floor: 40, poc: 30, e2e: 30, burst: 60, httpSeconds: 15 };
+  ? { warmup: 8, floor: 15, poc: 15, e2e: 10, burst: 20, httpSeconds: 5, routedTenants: ROUTED_TENANTS.quick }
+  : { warmup: 8, floor: 40, poc: 30, e2e: 30, burst: 60, httpSeconds: 15, routedTenants: ROUTED_TENANTS.full };
 
 const id = newIdentity(process.env);
 const loadavg = () => os.loadavg().map((value) => round(value, 2));
@@ -42,6 +46,7 @@ function cleanup(): Promise<void> {
     // A second pass catches what a measurement interrupted mid-way created after the first.
     for (let pass = 0; pass < 2; pass++) {
       await attempt(stopAll);
+      await attempt(stopRoutingServer);
       await attempt(async () => (keys += await deleteRedisKeys(id)));
       await attempt(async () => (dropped += (await dropDatabases(id)).length));
       await attempt(async () => (roles += (await dropRoles(id)).length));
@@ -99,6 +104,15 @@ async function main(): Promise<void> {
   }
   log(`HTTP: autocannon ${SIZES.httpSeconds} s on status, then on the bare app`);
   const http = await measureHttp(id, SIZES.httpSeconds);
+  log(`routing: ${SIZES.routedTenants} tenants, then autocannon ${SIZES.httpSeconds} s on each of three series`);
+  const routing = await measureRouting(
+    id,
+    SIZES.routedTenants,
+    quick
+      ? `--quick: ${ROUTED_TENANTS.quick}; the full run uses ${ROUTED_TENANTS.full}`
+      : `full run; --quick uses ${ROUTED_TENANTS.quick}`,
+    SIZES.httpSeconds,
+  );
 
   const results = withRatios({
     date: new Date().toISOString(),
@@ -122,6 +136,7 @@ async function main(): Promise<void> {
     e2e,
     throughput,
     http,
+    routing,
   });
   printTable(results);
   for (const file of writeResults(results)) log(`wrote ${file}`);

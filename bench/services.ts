@@ -55,8 +55,21 @@ export function startWorker(env: NodeJS.ProcessEnv, port: number, name = 'worker
   return start({ name, args: [build.script('worker')], env: { ...env, WORKER_HEALTH_PORT: String(port) }, port });
 }
 
-export function startBareApp(port: number): Promise<ServiceProcess> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), TS_NODE_TRANSPILE_ONLY: 'true' };
+/** tenant-api from the snapshot (BuildSnapshot names only the api and the worker; it copies all of dist/). */
+export function startTenantApi(env: NodeJS.ProcessEnv, port: number): Promise<ServiceProcess> {
+  const script = path.join(runDir, 'dist/apps/tenant-api/src/main.js');
+  return start({ name: 'tenant-api', args: [script], env: { ...env, TENANT_API_PORT: String(port) }, port });
+}
+
+/** The bare app; `usersDatabaseUrl` turns on its GET /users/:id on one fixed pg pool. */
+export function startBareApp(port: number, usersDatabaseUrl?: string): Promise<ServiceProcess> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    TS_NODE_TRANSPILE_ONLY: 'true',
+    ...(usersDatabaseUrl ? { BARE_USERS_DATABASE_URL: usersDatabaseUrl } : {}),
+  };
   const args = ['-r', 'ts-node/register', path.join(__dirname, 'bare-app.ts')];
   return start({ name: 'bare', args, env, port, cwd: ROOT, readyPaths: ['/bare'] });
 }

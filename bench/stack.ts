@@ -62,10 +62,14 @@ export class Stack {
     return new Stack(id, api, workerServices);
   }
 
-  /** Stops the processes and forgets everything they made, so the next stack starts clean. */
-  async stopAndReset(): Promise<void> {
+  async stop(): Promise<void> {
     this.client.close();
     await Promise.all([this.api, ...this.workers].map((service) => service.stop()));
+  }
+
+  /** Stops the processes and forgets everything they made, so the next stack starts clean. */
+  async stopAndReset(): Promise<void> {
+    await this.stop();
     if (closing()) return; // the run's own cleanup (after Ctrl-C) drops everything
     await dropDatabases(this.id);
     await dropRoles(this.id);
@@ -80,6 +84,13 @@ export class Stack {
     const { status, body } = await this.client.request<{ id: string; jobId?: string }>('POST', '/org/create', { name });
     if (status !== 202) throw new Error(`POST /org/create answered ${status}: ${JSON.stringify(body)}`);
     return body;
+  }
+
+  /** A new API key for the tenant, through the admin api (shown this once). */
+  async issueApiKey(tenantId: string): Promise<string> {
+    const { status, body } = await this.client.request<{ key: string }>('POST', `/org/${tenantId}/api-keys`);
+    if (status !== 201) throw new Error(`POST /org/${tenantId}/api-keys answered ${status}: ${JSON.stringify(body)}`);
+    return body.key;
   }
 
   async status(tenantId: string): Promise<StatusView> {

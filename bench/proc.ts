@@ -1,0 +1,105 @@
+// What /proc says about the processes a series runs: CPU time, memory, children.
+import { readdirSync, readFileSync } from 'node:fs';
+import { round } from './stats';
+
+/** CPU time so far, in ms: the machine's (all cores, busy only), one app's, and a PostgreSQL cluster's. */
+export interface CpuSnapshot {
+  machine: number;
+  app: number;
+  postgres: number;
+}
+
+export interface CpuPerRequest {
+  /** CPU ms per request: the app serving it, PostgreSQL (every backend, the ones that exited included), the machine in all. */
+  app_ms: number;
+  postgres_ms: number;
+  machine_ms: number;
+  /** Share of the machine's cores busy during the run (2 cores fully busy = 100). */
+  machine_busy_pct: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime, stime and (with `reaped`) the CPU of its waited-for children, from /proc/<pid>/stat, in ms. */
+function processMs(pid: number, reaped = false): number {
+  // Fields after the command name (which may contain spaces): state is [0], utime [11], stime [12], cutime [13], cstime [14].
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
+  const own = fields[11]! + fields[12]!;
+  return (reaped ? own + fields[13]! + fields[14]! : own) * TICK_MS;
+}
+
+/** Busy CPU of all cores, from /proc/stat's first line (idle and iowait left out). */
+function machineMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
+}
+
+/** The children of `pid` (a postmaster's backends and helpers, say). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return children;
+}
+
+/** This process's child whose command line contains `script` (ServiceProcess does not tell its pid). */
+export function childPid(script: string): number {
+  const found = childrenOf(process.pid).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script);
+    } catch {
+      return false;
+    }
+  });
+  if (found === undefined) throw new Error(`no child process running ${script}`);
+  return found;
+}
+
+/** VmRSS and VmHWM (the peak RSS) from /proc, in MB. */
+export function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { rss: round(kb('VmRSS') / 1024), peak: round(kb('VmHWM') / 1024) };
+}
+
+/**
+ * A PostgreSQL cluster's CPU: the postmaster's own, its exited backends' (reaped by it, so in its
+ * cutime/cstime) and its live children's.
+ */
+function postgresMs(postmaster: number): number {
+  let total = processMs(postmaster, true);
+  for (const child of childrenOf(postmaster)) {
+    try {
+      total += processMs(child);
+    } catch {
+      // exited meanwhile: counted in the postmaster's reaped time from now on
+    }
+  }
+  return total;
+}
+
+export function cpuSnapshot(appPid: number, postmaster: number): CpuSnapshot {
+  return { machine: machineMs(), app: processMs(appPid), postgres: postgresMs(postmaster) };
+}
+
+export function cpuPerRequest(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  requests: number,
+  seconds: number,
+  cores: number,
+): CpuPerRequest {
+  const per = (key: keyof CpuSnapshot) => round((after[key] - before[key]) / Math.max(requests, 1), 3);
+  return {
+    app_ms: per('app'),
+    postgres_ms: per('postgres'),
+    machine_ms: per('machine'),
+    machine_busy_pct: round((100 * (after.machine - before.machine)) / (seconds * 1000 * cores)),
+  };
+}

@@ -1,0 +1,99 @@
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PrivatePostgres } from '../test/chaos/support/private-postgres';
+import { freePort } from '../test/support/processes/free-port';
+import { BenchIdentity, withDatabase, withServer } from './resources';
+
+/**
+ * Room for tenant-api's default TENANT_CONNECTIONS_MAX (200) plus the master pools of the api,
+ * the workers and tenant-api while tenants are made.
+ */
+export const ROUTING_MAX_CONNECTIONS = 300;
+
+export interface RoutingServerFacts {
+  /** Where the routing series ran, and why not on the shared server. */
+  where: string;
+  max_connections: number;
+  shared_server_max_connections: number;
+}
+
+let running: { pg: PrivatePostgres; root: string } | undefined;
+
+/**
+ * The routing series needs a server that admits TENANT_CONNECTIONS_MAX connections from one
+ * tenant-api: with 1,000 tenants and 100 pools, about a hundred tenant connections stay open
+ * at any time. The shared development server allows 100 in all (three kept for superusers),
+ * shared with whoever else uses it, so past that tenant-api's connections fail with 53300. The
+ * series therefore runs on a private cluster of the same PostgreSQL, initdb defaults (fsync
+ * on, 128 MB shared_buffers) but max_connections 300; the other series stay on the shared one.
+ * The returned identity keeps the run's token, prefixes and Redis.
+ */
+export async function startRoutingServer(id: BenchIdentity): Promise<[BenchIdentity, RoutingServerFacts]> {
+  const shared = await maxConnections(id);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
+  chmodSync(root, 0o755); // the postgres user must reach its directory inside
+  const pg = new PrivatePostgres(path.join(root, 'pg'), await freePort());
+  running = { pg, root };
+  await pg.init();
+  appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\nmax_connections = ${ROUTING_MAX_CONNECTIONS}\n`);
+  await pg.start();
+  const serverUrl = pg.url('postgres');
+  const routingId: BenchIdentity = { ...id, databaseUrl: serverUrl, serverUrl, masterUrl: withDatabase(serverUrl, id.masterDb) };
+  const facts = {
+    where: `a private PostgreSQL cluster (initdb defaults, max_connections ${ROUTING_MAX_CONNECTIONS}): the shared server's max_connections ${shared} is below TENANT_CONNECTIONS_MAX`,
+    max_connections: await maxConnections(routingId),
+    shared_server_max_connections: shared,
+  };
+  return [routingId, facts];
+}
+
+/** Statistics PostgreSQL keeps per database, summed: the master's and all tenant databases'. */
+export interface DatabaseCounters {
+  masterTransactions: number;
+  tenantSessions: number;
+  tenantTransactions: number;
+}
+
+/**
+ * From pg_stat_database: transactions in master (tenant and API key lookups), and sessions opened
+ * into tenant databases (new connections). Backends report about once a second, so a reading is
+ * up to a second behind.
+ */
+export async function databaseCounters(id: BenchIdentity): Promise<DatabaseCounters> {
+  const { rows } = await withServer(id, (server) =>
+    server.query<{ master_xacts: string; tenant_sessions: string; tenant_xacts: string }>(
+      `SELECT coalesce(sum(xact_commit + xact_rollback) FILTER (WHERE datname = $1), 0) AS master_xacts,
+              coalesce(sum(sessions) FILTER (WHERE starts_with(datname, $2)), 0) AS tenant_sessions,
+              coalesce(sum(xact_commit + xact_rollback) FILTER (WHERE starts_with(datname, $2)), 0) AS tenant_xacts
+         FROM pg_stat_database`,
+      [id.masterDb, id.tenantDbPrefix],
+    ),
+  );
+  const row = rows[0]!;
+  return {
+    masterTransactions: Number(row.master_xacts),
+    tenantSessions: Number(row.tenant_sessions),
+    tenantTransactions: Number(row.tenant_xacts),
+  };
+}
+
+/** The private cluster's postmaster, whose children are its backends. */
+export function routingPostmasterPid(): number {
+  if (!running) throw new Error('the routing series server is not running');
+  return Number(readFileSync(path.join(running.pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/** Stops the private cluster and deletes it, databases and all. */
+export async function stopRoutingServer(): Promise<void> {
+  const server = running;
+  running = undefined;
+  if (!server) return;
+  await server.pg.stop('fast').catch(() => server.pg.kill9());
+  rmSync(server.root, { recursive: true, force: true });
+}
+
+async function maxConnections(id: BenchIdentity): Promise<number> {
+  const { rows } = await withServer(id, (server) => server.query<{ n: string }>("SELECT current_setting('max_connections') AS n"));
+  return Number(rows[0]!.n);
+}
