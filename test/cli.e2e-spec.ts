@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ModulesContainer } from '@nestjs/core';
+import { RegisterTenant, TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantServerModule } from '@app/tenancy';
+import { CommandFactory } from 'nest-commander';
+import { CliModule } from '../apps/cli/src/cli.module';
+import { TENANT_SERVER_POOL } from '../libs/tenancy/src/tenant-server/tenant-server.tokens';
 import { CliBuild } from './support/cli-process';
 import { TestStack } from './support/test-stack';
 
@@ -203,5 +208,19 @@ describe('tenants CLI', () => {
     const [kept, unknown] = await Promise.all([tenantsJson('delete', 'beta_ltd'), tenants('delete', 'nobody', '--no-backup')]);
     expect(kept).toMatchObject({ slug: 'beta_ltd', status: 'deleted', purgeAfter: expect.any(String) });
     expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id nobody\n' });
+  });
+
+  it("composes none of the worker's machinery: never the provisioner's connection to the tenant server", async () => {
+    const streams = { stdout: process.stdout, stderr: process.stderr, ci: true };
+    const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(stack.config, streams));
+    try {
+      const tokens = [...app.get(ModulesContainer).values()].flatMap((module) => [module.metatype, ...module.providers.keys()]);
+      expect(tokens).toContain(RegisterTenant);
+      for (const machinery of [TenantServerModule, TENANT_SERVER_POOL, TenantDatabaseAdmin, TenantDatabaseProvisioner]) {
+        expect(tokens).not.toContain(machinery);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
