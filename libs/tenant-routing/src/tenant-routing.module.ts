@@ -12,6 +12,12 @@ import { TenantChangeListener } from './events/tenant-change.listener';
 import { TenantGuard } from './resolution/tenant.guard';
 
 /**
+ * A context per request and nothing else: no proxy providers to resolve, no plugins, no request
+ * or reply kept in it (each costs every request some CPU; see docs/performance.md, Routing).
+ */
+const CLS_MIDDLEWARE = { mount: true, resolveProxyProviders: false, initializePlugins: false, saveReq: false, saveRes: false };
+
+/**
  * Routes each request of a Nest app to its tenant's database. Needs the app's configuration
  * (TenancyConfigModule.forRoot) and reads master; holds no provisioner credentials and none of
  * the worker's machinery. Every route is a tenant route unless marked @NoTenant().
@@ -21,7 +27,7 @@ export class TenantRoutingModule {
   static forRoot(): DynamicModule {
     return {
       module: TenantRoutingModule,
-      imports: [ClsModule.forRoot({ global: true, middleware: { mount: true } }), MasterDatabaseModule],
+      imports: [ClsModule.forRoot({ global: true, middleware: CLS_MIDDLEWARE }), MasterDatabaseModule],
       providers: [
         TenantRepository,
         ApiKeyRepository,

@@ -15,11 +15,19 @@ const PostgresClient = require('knex/lib/dialects/postgres') as KnexClientClass;
  * tenant's database can be out of reach turned into 503s a client can retry.
  */
 export function budgetedPgClient(budget: ConnectionBudget): KnexClientClass {
+  // Every tenant database lives on one server: its version, asked by the first pool, spares
+  // every later pool Knex's `select version()` on its first connection.
+  let serverVersion: string | undefined;
   return class BudgetedPgClient extends PostgresClient {
+    declare version?: string;
+
     override async acquireRawConnection(): Promise<unknown> {
       await budget.acquire();
+      this.version ??= serverVersion;
       try {
-        return await super.acquireRawConnection();
+        const connection = await super.acquireRawConnection();
+        serverVersion ??= this.version;
+        return connection;
       } catch (error) {
         budget.release();
         throw error;
@@ -39,11 +47,20 @@ export function budgetedPgClient(budget: ConnectionBudget): KnexClientClass {
         return await super.acquireConnection();
       } catch (error) {
         if (error instanceof HttpException) throw error;
-        if (isConnectionError(error)) {
+        if (isConnectionError(error) || isOutOfResources(error)) {
           throw new ServiceUnavailableException("the tenant's database is busy or out of reach; try again shortly");
         }
         throw error;
       }
     }
   };
+}
+
+/**
+ * SQLSTATE class 53: the server (max_connections), the tenant's role (its CONNECTION LIMIT) or the
+ * machine is out of something; a moment later it may not be.
+ */
+function isOutOfResources(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('53');
 }
