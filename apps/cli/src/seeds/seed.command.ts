@@ -32,7 +32,7 @@ export class SeedCommand extends CliCommand<SeedOptions> {
   /** Tenant by tenant, so that a person watching sees how far it got. */
   private async seedAll(mode: OutputMode): Promise<TenantSeedReport> {
     const ids = this.config.tenants.seedsEnabled ? await this.readyTenantIds() : [];
-    const progress = this.terminal.progress('seeding', mode);
+    const progress = this.terminal.progress('seeding', mode, { lines: true });
     const reports: TenantSeedReport[] = [];
     try {
       progress.update(0, ids.length);
