@@ -25,7 +25,7 @@ export function budgetedPgClient(budget: ConnectionBudget): KnexClientClass {
       await budget.acquire();
       this.version ??= serverVersion;
       try {
-        const connection = await super.acquireRawConnection();
+        const connection: unknown = await super.acquireRawConnection();
         serverVersion ??= this.version;
         return connection;
       } catch (error) {
