@@ -18,8 +18,9 @@ export async function openMasterDatabase(config: Pick<AppConfig, 'master' | 'pro
   const master = knex({
     client: 'pg',
     connection: config.master.url,
-    // Each job holds one connection for its tenant's advisory lock and may need another beside it.
-    pool: { min: 0, max: 2 * (config.provisioning.workerConcurrency + config.fleet.migrationConcurrency) + 4 },
+    // A job holds one connection for its tenant's advisory lock and may need another beside it;
+    // more connections than lock holders means one is always free for them.
+    pool: { min: 0, max: 2 * config.provisioning.workerConcurrency + config.fleet.migrationConcurrency + 4 },
     acquireConnectionTimeout: 10_000,
     log: knexLog('MasterDatabase'),
   });
