@@ -5,6 +5,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import {
   ProvisioningQueue,
   ProvisionTenant,
+  RunRolloutStep,
   TenantDatabaseAdmin,
   TenantDatabaseProvisioner,
   TenantServerCatalog,
@@ -32,6 +33,8 @@ const WORKER_MACHINERY = {
   WarmPool,
   TenantDatabaseProvisioner,
   ProvisionTenant,
+  // Migrates tenant databases: the api records rollouts, only workers run them.
+  RunRolloutStep,
 } as const;
 
 /** The worker machinery an app resolves by token from any of its modules (`get` with strict: false). */
