@@ -5,47 +5,52 @@ import { PrivatePostgres } from '../test/chaos/support/private-postgres';
 import { freePort } from '../test/support/processes/free-port';
 import { BenchIdentity, withDatabase, withServer } from './resources';
 
-/**
- * Room for tenant-api's default TENANT_CONNECTIONS_MAX (200) plus the master pools of the api,
- * the workers and tenant-api while tenants are made.
- */
-export const ROUTING_MAX_CONNECTIONS = 300;
-
-export interface RoutingServerFacts {
-  /** Where the routing series ran, and why not on the shared server. */
+export interface PrivateServerFacts {
+  /** Where the series ran, and why not on the shared server. */
   where: string;
   max_connections: number;
   shared_server_max_connections: number;
 }
 
+export interface PrivateServerOptions {
+  /** Appended to postgresql.conf; initdb's default (100) when absent. */
+  maxConnections?: number;
+  /** Why the series does not run on the shared server, for the results. */
+  why: string;
+}
+
 let running: { pg: PrivatePostgres; root: string } | undefined;
 
 /**
- * The routing series needs a server that admits TENANT_CONNECTIONS_MAX connections from one
- * tenant-api: with 1,000 tenants and 100 pools, about a hundred tenant connections stay open
- * at any time. The shared development server allows 100 in all (three kept for superusers),
- * shared with whoever else uses it, so past that tenant-api's connections fail with 53300. The
- * series therefore runs on a private cluster of the same PostgreSQL, initdb defaults (fsync
- * on, 128 MB shared_buffers) but max_connections 300; the other series stay on the shared one.
- * The returned identity keeps the run's token, prefixes and Redis.
+ * A private cluster of the same PostgreSQL, initdb defaults (fsync on, 128 MB shared_buffers),
+ * for a series the shared development server cannot hold or would disturb (the routing and
+ * fleet series say why). One at a time; the returned identity keeps the run's token, prefixes
+ * and Redis.
  */
-export async function startRoutingServer(id: BenchIdentity): Promise<[BenchIdentity, RoutingServerFacts]> {
+export async function startPrivateServer(
+  id: BenchIdentity,
+  options: PrivateServerOptions,
+): Promise<[BenchIdentity, PrivateServerFacts]> {
+  if (running) throw new Error('a private PostgreSQL cluster is running already');
   const shared = await maxConnections(id);
   const root = mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
   chmodSync(root, 0o755); // the postgres user must reach its directory inside
   const pg = new PrivatePostgres(path.join(root, 'pg'), await freePort());
   running = { pg, root };
   await pg.init();
-  appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\nmax_connections = ${ROUTING_MAX_CONNECTIONS}\n`);
+  if (options.maxConnections) {
+    appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\nmax_connections = ${options.maxConnections}\n`);
+  }
   await pg.start();
   const serverUrl = pg.url('postgres');
-  const routingId: BenchIdentity = { ...id, databaseUrl: serverUrl, serverUrl, masterUrl: withDatabase(serverUrl, id.masterDb) };
+  const privateId: BenchIdentity = { ...id, databaseUrl: serverUrl, serverUrl, masterUrl: withDatabase(serverUrl, id.masterDb) };
+  const ownMax = await maxConnections(privateId);
   const facts = {
-    where: `a private PostgreSQL cluster (initdb defaults, max_connections ${ROUTING_MAX_CONNECTIONS}): the shared server's max_connections ${shared} is below TENANT_CONNECTIONS_MAX`,
-    max_connections: await maxConnections(routingId),
+    where: `a private PostgreSQL cluster (initdb defaults, max_connections ${ownMax}): ${options.why}`,
+    max_connections: ownMax,
     shared_server_max_connections: shared,
   };
-  return [routingId, facts];
+  return [privateId, facts];
 }
 
 /** Statistics PostgreSQL keeps per database, summed: the master's and all tenant databases'. */
@@ -79,13 +84,13 @@ export async function databaseCounters(id: BenchIdentity): Promise<DatabaseCount
 }
 
 /** The private cluster's postmaster, whose children are its backends. */
-export function routingPostmasterPid(): number {
-  if (!running) throw new Error('the routing series server is not running');
+export function privatePostmasterPid(): number {
+  if (!running) throw new Error('no private PostgreSQL cluster is running');
   return Number(readFileSync(path.join(running.pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 /** Stops the private cluster and deletes it, databases and all. */
-export async function stopRoutingServer(): Promise<void> {
+export async function stopPrivateServer(): Promise<void> {
   const server = running;
   running = undefined;
   if (!server) return;

@@ -21,7 +21,7 @@ export interface CpuPerRequest {
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** utime, stime and (with `reaped`) the CPU of its waited-for children, from /proc/<pid>/stat, in ms. */
-function processMs(pid: number, reaped = false): number {
+export function processMs(pid: number, reaped = false): number {
   // Fields after the command name (which may contain spaces): state is [0], utime [11], stime [12], cutime [13], cstime [14].
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
   const own = fields[11]! + fields[12]!;
@@ -29,7 +29,7 @@ function processMs(pid: number, reaped = false): number {
 }
 
 /** Busy CPU of all cores, from /proc/stat's first line (idle and iowait left out). */
-function machineMs(): number {
+export function machineMs(): number {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
   const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
@@ -61,6 +61,17 @@ export function childPid(script: string): number {
   return found;
 }
 
+/** Every child of this process whose command line contains `script` (both workers, say). */
+export function childPids(script: string): number[] {
+  return childrenOf(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** VmRSS and VmHWM (the peak RSS) from /proc, in MB. */
 export function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -72,7 +83,7 @@ export function memoryMb(pid: number): { rss: number; peak: number } {
  * A PostgreSQL cluster's CPU: the postmaster's own, its exited backends' (reaped by it, so in its
  * cutime/cstime) and its live children's.
  */
-function postgresMs(postmaster: number): number {
+export function postgresMs(postmaster: number): number {
   let total = processMs(postmaster, true);
   for (const child of childrenOf(postmaster)) {
     try {

@@ -8,16 +8,24 @@ import { BenchIdentity, deleteRedisKeys } from './resources';
 import {
   databaseCounters,
   DatabaseCounters,
-  RoutingServerFacts,
-  routingPostmasterPid,
-  startRoutingServer,
-  stopRoutingServer,
-} from './routing-server';
+  PrivateServerFacts,
+  privatePostmasterPid,
+  startPrivateServer,
+  stopPrivateServer,
+} from './private-server';
 import { KeyedTenant, Preparation, prepareTenants, tenantHeaders, tenantLoginUrl } from './routing-tenants';
 import { serviceEnv, startBareApp, startTenantApi } from './services';
 import { SeriesFigures, spreadLoad } from './spread-load';
 import { Stack } from './stack';
 import { round } from './stats';
+
+/**
+ * tenant-api keeps about a hundred tenant connections open with 1,000 tenants and 100 pools, and
+ * may open TENANT_CONNECTIONS_MAX (200); the shared server allows 100 in all (three kept for
+ * superusers), shared with every other client, so past that tenant-api's connections fail with
+ * 53300. Room for 200 plus the master pools of the api, the workers and tenant-api.
+ */
+const ROUTING_MAX_CONNECTIONS = 300;
 
 /** tenant-api's `tenant_pools` health detail (TenantPoolStats). */
 export interface PoolFigures {
@@ -50,7 +58,7 @@ export interface RoutingResult {
   warmup_s: number;
   /** TENANT_* left at their defaults; tenant-api reports the caps it runs with. */
   caps: { TENANT_POOLS_MAX: number; TENANT_CONNECTIONS_MAX: number };
-  server: RoutingServerFacts;
+  server: PrivateServerFacts;
   preparation: Preparation;
   /** (a) GET /users/:id, each request for a tenant drawn at random from all of them. */
   many: RoutedFigures;
@@ -67,7 +75,10 @@ export interface RoutingResult {
  * across all tenants, on one tenant, and on the bare app, with the same client and load.
  */
 export async function measureRouting(id: BenchIdentity, n: number, note: string, duration: number): Promise<RoutingResult> {
-  const [routingId, server] = await startRoutingServer(id);
+  const [routingId, server] = await startPrivateServer(id, {
+    maxConnections: ROUTING_MAX_CONNECTIONS,
+    why: `the shared server's max_connections is below TENANT_CONNECTIONS_MAX`,
+  });
   let stack: Stack | undefined;
   let tenantApi: ServiceProcess | undefined;
   let client: JsonClient | undefined;
@@ -92,7 +103,7 @@ export async function measureRouting(id: BenchIdentity, n: number, note: string,
     const bareApp = await startBareApp(await freePort(), await tenantLoginUrl(routingId, tenants[0]!.id));
     let bare: SeriesFigures;
     try {
-      const watched = { appPid: childPid('bare-app.ts'), postmasterPid: routingPostmasterPid() };
+      const watched = { appPid: childPid('bare-app.ts'), postmasterPid: privatePostmasterPid() };
       bare = (await spreadLoad(bareApp.baseUrl, [{ path: `/users/${tenants[0]!.userId}`, headers: {} }], duration, watched)).figures;
     } finally {
       await bareApp.stop();
@@ -116,7 +127,7 @@ export async function measureRouting(id: BenchIdentity, n: number, note: string,
     await tenantApi?.stop();
     await stack?.stop();
     // The cluster goes with its databases and roles; the Redis keys are on the shared Redis.
-    await stopRoutingServer();
+    await stopPrivateServer();
     await deleteRedisKeys(id);
   }
 }
@@ -131,7 +142,7 @@ async function routedLoad(
   appPid: number,
 ): Promise<RoutedFigures> {
   const read = async () => ({ pools: await poolFigures(client), counters: await databaseCounters(id) });
-  const { figures, readings } = await spreadLoad(origin, targets, duration, { appPid, postmasterPid: routingPostmasterPid(), read });
+  const { figures, readings } = await spreadLoad(origin, targets, duration, { appPid, postmasterPid: privatePostmasterPid(), read });
   const [before, after] = readings!;
   const perRequest = (key: keyof DatabaseCounters) =>
     round((after.counters[key] - before.counters[key]) / Math.max(figures.requests, 1), 3);

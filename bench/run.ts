@@ -1,14 +1,15 @@
 // npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis
-// (the routing series on a private cluster of the same PostgreSQL, see routing-server.ts).
+// (the routing and fleet series each on a private cluster of the same PostgreSQL, see private-server.ts).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { sleep } from '../test/support/processes/wait';
 import { E2E_CONFIGS, E2eResult, measureE2e, measureThroughput, ThroughputResult } from './e2e';
+import { measureFleet } from './fleet';
 import { measureFloor, measurePoc } from './floor';
 import { measureHttp } from './http';
 import { printTable, withRatios, writeResults } from './report';
 import { measureRouting } from './routing';
-import { stopRoutingServer } from './routing-server';
+import { stopPrivateServer } from './private-server';
 import {
   allDatabases,
   databasesOf,
@@ -25,9 +26,28 @@ import { round } from './stats';
 
 const quick = process.argv.includes('--quick');
 const ROUTED_TENANTS = { quick: 200, full: 1000 };
+const FLEET_TENANTS = { quick: 200, full: 1000 };
 const SIZES = quick
-  ? { warmup: 8, floor: 15, poc: 15, e2e: 10, burst: 20, httpSeconds: 5, routedTenants: ROUTED_TENANTS.quick }
-  : { warmup: 8, floor: 40, poc: 30, e2e: 30, burst: 60, httpSeconds: 15, routedTenants: ROUTED_TENANTS.full };
+  ? {
+      warmup: 8,
+      floor: 15,
+      poc: 15,
+      e2e: 10,
+      burst: 20,
+      httpSeconds: 5,
+      routedTenants: ROUTED_TENANTS.quick,
+      fleetTenants: FLEET_TENANTS.quick,
+    }
+  : {
+      warmup: 8,
+      floor: 40,
+      poc: 30,
+      e2e: 30,
+      burst: 60,
+      httpSeconds: 15,
+      routedTenants: ROUTED_TENANTS.full,
+      fleetTenants: FLEET_TENANTS.full,
+    };
 
 const id = newIdentity(process.env);
 const loadavg = () => os.loadavg().map((value) => round(value, 2));
@@ -46,7 +66,7 @@ function cleanup(): Promise<void> {
     // A second pass catches what a measurement interrupted mid-way created after the first.
     for (let pass = 0; pass < 2; pass++) {
       await attempt(stopAll);
-      await attempt(stopRoutingServer);
+      await attempt(stopPrivateServer);
       await attempt(async () => (keys += await deleteRedisKeys(id)));
       await attempt(async () => (dropped += (await dropDatabases(id)).length));
       await attempt(async () => (roles += (await dropRoles(id)).length));
@@ -113,6 +133,14 @@ async function main(): Promise<void> {
       : `full run; --quick uses ${ROUTED_TENANTS.quick}`,
     SIZES.httpSeconds,
   );
+  log(`fleet: ${SIZES.fleetTenants} tenants, the floor (plain pg), then a rollout of one new migration and a rollout of none`);
+  const fleet = await measureFleet(
+    id,
+    SIZES.fleetTenants,
+    quick
+      ? `--quick: ${FLEET_TENANTS.quick}; the full run uses ${FLEET_TENANTS.full}`
+      : `full run; --quick uses ${FLEET_TENANTS.quick}`,
+  );
 
   const results = withRatios({
     date: new Date().toISOString(),
@@ -137,6 +165,7 @@ async function main(): Promise<void> {
     throughput,
     http,
     routing,
+    fleet,
   });
   printTable(results);
   for (const file of writeResults(results)) log(`wrote ${file}`);

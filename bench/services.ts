@@ -23,6 +23,9 @@ export function snapshotBuild(): void {
   mkdirSync(logDir);
 }
 
+/** A path in the run directory (the build snapshot is its `dist/`); it goes with the run directory. */
+export const inRunDir = (...parts: string[]) => path.join(runDir, ...parts);
+
 export const removeRunDir = () => rmSync(runDir, { recursive: true, force: true });
 
 /** Settings every spawned service gets; `extra` adds or (with undefined) leaves out variables. */

@@ -27,6 +27,20 @@ interface TenantPage {
 /** GET /org's largest page. */
 const MAX_PAGE = 100;
 
+/** GET /fleet/migrations/:id: the rollout, totals that add up to its tenants, a page of them. */
+export interface RolloutView {
+  id: string;
+  state: string;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  totals: Record<string, number>;
+  tenants: {
+    items: { state: string; applied: string[]; durationMs: number | null; error: string | null }[];
+    nextCursor: number | null;
+  };
+}
+
 export interface PoolState {
   size: number;
   target: number;
@@ -91,6 +105,21 @@ export class Stack {
     const { status, body } = await this.client.request<{ key: string }>('POST', `/org/${tenantId}/api-keys`);
     if (status !== 201) throw new Error(`POST /org/${tenantId}/api-keys answered ${status}: ${JSON.stringify(body)}`);
     return body.key;
+  }
+
+  /** POST /fleet/migrations with no options: every ready tenant, all at once. */
+  async startMigrationRollout(): Promise<RolloutView> {
+    const { status, body } = await this.client.request<RolloutView>('POST', '/fleet/migrations', {});
+    if (status !== 202) throw new Error(`POST /fleet/migrations answered ${status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  /** The rollout's report with one page of its tenants (`limit` up to 1,000, after position `after`). */
+  async rollout(rolloutId: string, limit: number, after?: number): Promise<RolloutView> {
+    const query = `limit=${limit}${after === undefined ? '' : `&after=${after}`}`;
+    const { status, body } = await this.client.request<RolloutView>('GET', `/fleet/migrations/${rolloutId}?${query}`);
+    if (status !== 200) throw new Error(`GET /fleet/migrations/${rolloutId} answered ${status}: ${JSON.stringify(body)}`);
+    return body;
   }
 
   async status(tenantId: string): Promise<StatusView> {

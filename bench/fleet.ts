@@ -1,0 +1,208 @@
+import * as os from 'node:os';
+import { sleep } from '../test/support/processes/wait';
+import { applyOnPlainConnections, FLEET_MIGRATION, FLOOR_AT_ONCE, floorSql, writeFleetMigrationsDir } from './fleet-migration';
+import { PrivateServerFacts, privatePostmasterPid, startPrivateServer, stopPrivateServer } from './private-server';
+import { childPids, machineMs, postgresMs, processMs } from './proc';
+import { provisionReadyTenants, tenantLoginUrls } from './ready-tenants';
+import { BenchIdentity, deleteRedisKeys, withDatabase, withServer } from './resources';
+import { RolloutView, Stack } from './stack';
+import { round, summarize, Summary } from './stats';
+
+const WORKERS = 2;
+/** FLEET_MIGRATION_CONCURRENCY, left at its default: tenants each worker migrates at once. */
+const MIGRATION_CONCURRENCY = 4;
+const POLL_MS = 50;
+const ROLLOUT_TIMEOUT_MS = 10 * 60_000;
+const REPORT_PAGE = 1000;
+
+/** CPU ms per tenant during a timed phase, and how busy the machine was. */
+export interface CpuPerTenant {
+  workers_ms: number;
+  api_ms: number;
+  /** The benchmark's own process (the floor's pg clients; polling during a rollout). */
+  bench_ms: number;
+  postgres_ms: number;
+  machine_ms: number;
+  machine_busy_pct: number;
+}
+
+export interface FleetRollout {
+  /** Tenants ÷ (POST /fleet/migrations sent → GET /fleet/migrations/:id seen `completed`, polled every 50 ms). */
+  tenants_per_s: number;
+  seconds: number;
+  /** The rollout's own createdAt → finishedAt. */
+  server_seconds: number;
+  totals: Record<string, number>;
+  /** Each tenant's durationMs from the report (0 for one skipped on master's word). */
+  tenant_ms: Summary;
+  cpu_per_tenant: CpuPerTenant;
+}
+
+export interface FleetFloor {
+  tenants_per_s: number;
+  seconds: number;
+  at_once: number;
+  login: string;
+  /** Per database: connect, apply, close. */
+  database_ms: Summary;
+  cpu_per_tenant: CpuPerTenant;
+}
+
+export interface FleetResult {
+  tenants: number;
+  tenants_note: string;
+  worker_processes: number;
+  migration_concurrency: number;
+  server: PrivateServerFacts;
+  migration: { file: string; statements: string[] };
+  provision_s: number;
+  floor: FleetFloor;
+  rollout: FleetRollout;
+  noop: FleetRollout;
+  /** 1,000 tenants at the rollout's rate: measured when the series had 1,000, else projected. */
+  thousand_tenants_s: number;
+}
+
+/**
+ * The fleet series: n ready tenants made through the api and two workers; the new migration
+ * applied by plain pg clients (the floor, then undone); then api and workers restart with the
+ * new migration in their TENANT_MIGRATIONS_DIR, and one rollout brings every tenant to it and a
+ * second finds nothing to do.
+ */
+export async function measureFleet(id: BenchIdentity, n: number, note: string): Promise<FleetResult> {
+  const [fleetId, server] = await startPrivateServer(id, {
+    why: 'making and dropping 1,000 tenant databases on the shared server would force checkpoints on every other client, and theirs would land in the timed rollout',
+  });
+  let stack: Stack | undefined;
+  try {
+    const t0 = performance.now();
+    stack = await Stack.start(fleetId, WORKERS, {});
+    const tenantIds = await provisionReadyTenants(stack, n, 'bench fleet');
+    const provisionS = round((performance.now() - t0) / 1000, 2);
+    await stack.stop();
+
+    const logins = await tenantLoginUrls(fleetId, tenantIds);
+    const urls = tenantIds.map((tenantId) => logins.get(tenantId)!);
+    await checkpoint(fleetId);
+    const floor = await measureFloor(urls);
+    // Undone (untimed, as superuser) so that the rollout finds every tenant behind.
+    await applyOnPlainConnections(
+      urls.map((url) => asSuperuser(fleetId, url)),
+      FLEET_MIGRATION.undo,
+    );
+
+    stack = await Stack.start(fleetId, WORKERS, { TENANT_MIGRATIONS_DIR: writeFleetMigrationsDir() });
+    // The workers rebuild the template and refill the pool for the new migrations first: not the rollout's work.
+    await stack.waitForFullPool();
+    await checkpoint(fleetId);
+    const rollout = await timeRollout(stack, n, 'migrated');
+    const noop = await timeRollout(stack, n, 'skipped');
+    return {
+      tenants: n,
+      tenants_note: note,
+      worker_processes: WORKERS,
+      migration_concurrency: MIGRATION_CONCURRENCY,
+      server,
+      migration: { file: FLEET_MIGRATION.file, statements: FLEET_MIGRATION.statements },
+      provision_s: provisionS,
+      floor,
+      rollout,
+      noop,
+      thousand_tenants_s: round(1000 / rollout.tenants_per_s, 1),
+    };
+  } finally {
+    await stack?.stop();
+    await stopPrivateServer();
+    await deleteRedisKeys(id);
+  }
+}
+
+async function measureFloor(urls: string[]): Promise<FleetFloor> {
+  const cpu = watchCpu();
+  const started = performance.now();
+  const samples = await applyOnPlainConnections(urls, floorSql());
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    tenants_per_s: round(urls.length / seconds, 1),
+    seconds: round(seconds, 2),
+    at_once: FLOOR_AT_ONCE,
+    login: "each tenant's own role (as the rollout logs in), trust auth on the private cluster",
+    database_ms: summarize(samples),
+    cpu_per_tenant: cpu.perTenant(urls.length, seconds),
+  };
+}
+
+/** One rollout of every ready tenant, timed from the POST to seeing it completed; every tenant must end `expected`. */
+async function timeRollout(stack: Stack, n: number, expected: 'migrated' | 'skipped'): Promise<FleetRollout> {
+  const cpu = watchCpu();
+  const started = performance.now();
+  const { id: rolloutId } = await stack.startMigrationRollout();
+  const deadline = Date.now() + ROLLOUT_TIMEOUT_MS;
+  let report: RolloutView;
+  for (;;) {
+    report = await stack.rollout(rolloutId, 1);
+    if (report.state !== 'running') break;
+    if (Date.now() > deadline) throw new Error(`rollout ${rolloutId} still running after ${ROLLOUT_TIMEOUT_MS} ms`);
+    await sleep(POLL_MS);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuPerTenant = cpu.perTenant(n, seconds);
+  const { totals } = report;
+  const sum = Object.entries(totals).reduce((all, [state, count]) => (state === 'total' ? all : all + count), 0);
+  if (report.state !== 'completed' || totals.total !== n || sum !== n || totals[expected] !== n) {
+    throw new Error(
+      `rollout ${rolloutId} ended ${report.state} (${report.error}) with totals ${JSON.stringify(totals)}; expected ${n} ${expected}`,
+    );
+  }
+  const durations: number[] = [];
+  for (let after: number | undefined, page: RolloutView; ; after = page.tenants.nextCursor!) {
+    page = await stack.rollout(rolloutId, REPORT_PAGE, after);
+    durations.push(...page.tenants.items.map((item) => item.durationMs ?? 0));
+    if (page.tenants.nextCursor === null) break;
+  }
+  return {
+    tenants_per_s: round(n / seconds, 1),
+    seconds: round(seconds, 2),
+    server_seconds: round((Date.parse(report.finishedAt!) - Date.parse(report.createdAt)) / 1000, 2),
+    totals,
+    tenant_ms: summarize(durations),
+    cpu_per_tenant: cpuPerTenant,
+  };
+}
+
+/** CPU of the workers, the api, this process, the private cluster and the machine, from now on. */
+function watchCpu() {
+  const read = () => {
+    const own = process.cpuUsage();
+    return {
+      workers: childPids('/apps/worker/').reduce((sum, pid) => sum + processMs(pid), 0),
+      api: childPids('/apps/api/').reduce((sum, pid) => sum + processMs(pid), 0),
+      bench: (own.user + own.system) / 1000,
+      postgres: postgresMs(privatePostmasterPid()),
+      machine: machineMs(),
+    };
+  };
+  const before = read();
+  return {
+    perTenant(n: number, seconds: number): CpuPerTenant {
+      const after = read();
+      const per = (key: keyof typeof before) => round((after[key] - before[key]) / n, 2);
+      return {
+        workers_ms: per('workers'),
+        api_ms: per('api'),
+        bench_ms: per('bench'),
+        postgres_ms: per('postgres'),
+        machine_ms: per('machine'),
+        machine_busy_pct: round((100 * (after.machine - before.machine)) / (seconds * 1000 * os.cpus().length)),
+      };
+    },
+  };
+}
+
+/** Starts a timed phase with clean buffers: what an earlier phase wrote is not flushed during it. */
+const checkpoint = (id: BenchIdentity) => withServer(id, (server) => server.query('CHECKPOINT'));
+
+/** The same database, as the cluster's superuser. */
+function asSuperuser(id: BenchIdentity, tenantUrl: string): string {
+  return withDatabase(id.serverUrl, decodeURIComponent(new URL(tenantUrl).pathname.slice(1)));
+}
