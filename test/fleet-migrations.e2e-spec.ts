@@ -12,6 +12,7 @@ const FLEET_SIZE = 40;
 const INVOICES = '29990101000000_create_invoices';
 const RECEIPTS = '29990102000000_create_receipts';
 const AUDIT = '29990103000000_create_audit';
+const NOTES = '29990104000000_create_notes';
 const POISON = 'poison@example.test';
 
 const createTable = (table: string, before = '') => `
@@ -231,6 +232,35 @@ describe('fleet migrations as rollouts', () => {
     expect(resumed.status).toBe(202);
     expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, migrated: fleet.length } });
     for (const { dbName } of fleet) expect(await timesApplied(dbName, AUDIT)).toBe(1);
+  }, 90_000);
+
+  it('cancels a running rollout: tenants not started are never touched, and resume finishes it', async () => {
+    writeFileSync(path.join(migrations, `${NOTES}.js`), createTable('notes', 'await knex.raw("SELECT pg_sleep(0.2)");'));
+    const rollout = await startRollout(api);
+    await waitFor('a few tenants migrated', async () => {
+      const { body } = await http(api, 'GET', `/fleet/migrations/${rollout.id}?limit=1`);
+      return body.totals.migrated >= 4 ? true : undefined;
+    });
+
+    const cancelled = await http(api, 'POST', `/fleet/migrations/${rollout.id}/cancel`);
+    expect(cancelled).toMatchObject({ status: 200, body: { state: 'cancelled', error: 'cancelled on request' } });
+    // Those being migrated at the cancel finish and are recorded; then nothing is left running.
+    const settled = await waitFor('the tenants running at the cancel to finish', async () => {
+      const { body } = await http(api, 'GET', `/fleet/migrations/${rollout.id}?limit=1`);
+      return body.totals.running === 0 ? body : undefined;
+    });
+    expect(settled.totals.cancelled).toBeGreaterThan(0);
+    expect(settled.totals.migrated + settled.totals.cancelled).toBe(fleet.length);
+    for (const tenant of await rolloutTenants(api, rollout.id)) {
+      const { dbName } = fleet.find((each) => each.id === tenant.tenantId)!;
+      expect(await timesApplied(dbName, NOTES)).toBe(tenant.state === 'migrated' ? 1 : 0);
+    }
+    expect((await http(api, 'POST', `/fleet/migrations/${rollout.id}/cancel`)).status).toBe(200);
+
+    expect((await http(api, 'POST', `/fleet/migrations/${rollout.id}/resume`)).status).toBe(202);
+    const done = await waitForRollout(api, rollout.id);
+    expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, migrated: fleet.length } });
+    for (const { dbName } of fleet) expect(await timesApplied(dbName, NOTES)).toBe(1);
   }, 90_000);
 
   describe('refusals', () => {
