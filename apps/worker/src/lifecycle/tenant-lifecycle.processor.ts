@@ -3,18 +3,15 @@ import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nest
 import {
   APP_CONFIG,
   AppConfig,
-  isConnectionError,
   isTenantError,
   RunLifecycleOperation,
   TENANT_LIFECYCLE_QUEUE,
   TenantLifecycleJob,
 } from '@app/tenancy';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
-
-const BUSY_TENANT_RETRY_MS = 1000;
-const MAX_UNAVAILABLE_RETRY_MS = 5_000;
+import { postpone, waitWithoutSpendingAttempt } from '../jobs/job-postponement';
 
 /** Suspend, resume, delete, purge and restore jobs; the same lock and stall settings as provisioning. */
 @Processor(TENANT_LIFECYCLE_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 })
@@ -46,24 +43,15 @@ export class TenantLifecycleProcessor extends WorkerHost implements OnApplicatio
         const done = await this.runOperation.execute({ tenantId, final });
         jobLogger.info({ done: done ?? null }, done ? `tenant ${done} done` : 'no operation recorded; nothing to do');
       } catch (error) {
-        const waitMs = this.waitWithoutSpendingAttempt(job, error);
+        const waitMs = waitWithoutSpendingAttempt(job, error, this.config.provisioning.backoffMs);
         if (waitMs === undefined) {
           jobLogger.warn({ err: error, final }, `${operation} attempt failed`);
           if (isTenantError(error, 'foreign_database_object')) throw new UnrecoverableError(error.message);
           throw error;
         }
         jobLogger.info({ err: error, waitMs }, `${operation} postponed`);
-        await job.moveToDelayed(Date.now() + waitMs, token);
-        throw new DelayedError();
+        await postpone(job, token, waitMs);
       }
     });
-  }
-
-  /** Another worker holding the tenant, or PostgreSQL away, costs no attempt (as in provisioning). */
-  private waitWithoutSpendingAttempt(job: Job, error: unknown): number | undefined {
-    if (isTenantError(error, 'busy')) return BUSY_TENANT_RETRY_MS;
-    if (!isConnectionError(error)) return undefined;
-    const postponements = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
-    return Math.min(Math.max(this.config.provisioning.backoffMs, 100) * 2 ** postponements, MAX_UNAVAILABLE_RETRY_MS);
   }
 }
