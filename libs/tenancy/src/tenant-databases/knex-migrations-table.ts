@@ -11,7 +11,8 @@ export async function appliedMigrations(client: Client): Promise<string[]> {
 
 /** Frees a Knex migration lock left by a process killed mid-migration, on a pg client or a Knex. */
 export async function freeStaleMigrationLock(database: Client | Knex): Promise<void> {
-  const sql = 'UPDATE knex_migrations_lock SET is_locked = 0';
+  // Only a lock actually held is written: otherwise every migration would pay a commit that changes nothing.
+  const sql = 'UPDATE knex_migrations_lock SET is_locked = 0 WHERE is_locked <> 0';
   await ignoreMissingTable('raw' in database ? database.raw(sql) : database.query(sql));
 }
 
