@@ -1,0 +1,24 @@
+import type { Provider } from '@nestjs/common';
+import { BackupFiles } from '../archives/backup-files';
+import { PgArchiveTool } from '../archives/pg-archive.tool';
+import { TenantLifecycleRepository } from '../registry/tenant-lifecycle.repository';
+import { DeleteTenant } from './delete-tenant.use-case';
+import { LifecycleRequests } from './lifecycle-requests';
+import { RestoreTenant } from './restore-tenant.use-case';
+import { ResumeTenant } from './resume-tenant.use-case';
+import { SuspendTenant } from './suspend-tenant.use-case';
+
+/**
+ * What a process needs to accept suspend, resume, delete and restore requests (the api, the
+ * CLI): the use cases and what they use, beside TenantRepository and the lifecycle queue.
+ */
+export const LIFECYCLE_REQUEST_PROVIDERS: Provider[] = [
+  TenantLifecycleRepository,
+  PgArchiveTool,
+  BackupFiles,
+  LifecycleRequests,
+  SuspendTenant,
+  ResumeTenant,
+  DeleteTenant,
+  RestoreTenant,
+];
