@@ -1,11 +1,21 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SeedTenants, SeedTenantsOptions, tenantLockKey } from '@app/tenancy';
+import {
+  AppConfig,
+  MasterDatabaseModule,
+  SeedTenants,
+  SeedTenantsOptions,
+  TenancyConfigModule,
+  tenantLockKey,
+  TenantRepository,
+  TenantRoleLogin,
+  TenantSecretCipher,
+  TenantSeeder,
+} from '@app/tenancy';
 import { Client } from 'pg';
-import { SeedTenantsModule } from '../apps/worker/src/seed-tenants.module';
 import { createReadyTenant, ReadyTenant } from './support/ready-tenant';
 import { useRunningStack } from './support/running-stack';
 import { createOrg, waitForStatus } from './support/tenant-client';
@@ -36,9 +46,21 @@ const tableOwners = async (stack: TestStack, dbName: string) =>
 const createdAt = async (stack: TestStack, tenantId: string) =>
   (await stack.query<{ created_at: Date }>('SELECT created_at FROM tenants WHERE id = $1', [tenantId]))[0]!.created_at;
 
-/** `npm run tenants:seed` in process, as migrate-tenants.e2e-spec.ts runs tenants:migrate. */
+/** What `npm run tenants:seed` composes to seed (master, tenant logins, the seeds): no provisioner. */
+@Module({})
+class SeedingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SeedingModule,
+      imports: [TenancyConfigModule.forRoot(config), MasterDatabaseModule],
+      providers: [TenantRepository, TenantSecretCipher, TenantRoleLogin, TenantSeeder, SeedTenants],
+    };
+  }
+}
+
+/** `npm run tenants:seed`'s use case, in process. */
 async function seedTenants(stack: TestStack, options: SeedTenantsOptions = {}) {
-  const context = await NestFactory.createApplicationContext(SeedTenantsModule.forRoot(stack.config), { logger: false });
+  const context = await NestFactory.createApplicationContext(SeedingModule.forRoot(stack.config), { logger: false });
   try {
     return await context.get(SeedTenants).execute(options);
   } finally {
