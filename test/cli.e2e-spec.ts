@@ -207,7 +207,7 @@ describe('tenants CLI', () => {
 
     const [kept, unknown] = await Promise.all([tenantsJson('delete', 'beta_ltd'), tenants('delete', 'nobody', '--no-backup')]);
     expect(kept).toMatchObject({ slug: 'beta_ltd', status: 'deleted', purgeAfter: expect.any(String) });
-    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id nobody\n' });
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no tenant with id or slug "nobody"\n' });
   });
 
   it("composes none of the worker's machinery: never the provisioner's connection to the tenant server", async () => {

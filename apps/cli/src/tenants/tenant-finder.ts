@@ -8,7 +8,7 @@ export class TenantFinder {
 
   async get(reference: string): Promise<Tenant> {
     const tenant = await this.tenants.findByReference(reference);
-    if (!tenant) throw new TenantError('tenant_not_found', `no tenant with id or slug "${reference}"`);
+    if (!tenant) throw TenantError.unknownReference(reference);
     return tenant;
   }
 }

@@ -41,6 +41,11 @@ export class TenantError extends Error {
     return new TenantError('tenant_not_found', `no tenant with id ${tenantId}`, { tenantId });
   }
 
+  /** For a tenant named by an operator, by id or by slug. */
+  static unknownReference(reference: string): TenantError {
+    return new TenantError('tenant_not_found', `no tenant with id or slug "${reference}"`);
+  }
+
   static nameRejected(reason: string): TenantError {
     return new TenantError('name_rejected', reason);
   }

@@ -36,7 +36,7 @@ export class LifecycleRequests {
   /** `reference` is a tenant's id or its slug (a live tenant's before a purged one's). */
   async find(reference: string): Promise<Tenant> {
     const tenant = await this.tenants.findByReference(reference);
-    if (!tenant) throw TenantError.notFound(reference);
+    if (!tenant) throw TenantError.unknownReference(reference);
     return tenant;
   }
 

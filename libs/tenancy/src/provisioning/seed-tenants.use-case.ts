@@ -57,7 +57,7 @@ export class SeedTenants {
 
   private async named(reference: string): Promise<Tenant> {
     const tenant = await this.tenants.findByReference(reference);
-    if (!tenant) throw new TenantError('tenant_not_found', `no tenant with id or slug "${reference}"`);
+    if (!tenant) throw TenantError.unknownReference(reference);
     return tenant;
   }
 
