@@ -6,8 +6,9 @@ import * as ts from 'typescript';
 import type { TestStack } from './test-stack';
 
 const REPO = path.resolve(__dirname, '../..');
-/** What `tenants` loads, laid out as in dist/ (the library finds migrations/ four folders up, as there). */
-const SOURCES = ['apps/cli/src', 'libs/tenancy/src', 'migrations'];
+/** What `tenants` and tenant-api load, laid out as in dist/ (the library finds migrations/ four folders up, as there). */
+const SOURCES = ['apps/cli/src', 'apps/tenant-api/src', 'libs/tenancy/src', 'libs/tenant-routing/src', 'migrations'];
+const LIBRARIES = ['tenancy', 'tenant-routing'];
 
 export interface CliRun {
   code: number | null;
@@ -40,7 +41,17 @@ export class CliBuild {
       }
     }
     mkdirSync(path.join(this.dir, 'node_modules/@app'), { recursive: true });
-    symlinkSync(path.join(this.dir, 'libs/tenancy/src'), path.join(this.dir, 'node_modules/@app/tenancy'));
+    for (const library of LIBRARIES) {
+      symlinkSync(path.join(this.dir, `libs/${library}/src`), path.join(this.dir, `node_modules/@app/${library}`));
+    }
+  }
+
+  /** How to start another of the transpiled apps (tenant-api) as a process with the stack's settings. */
+  appProcess(stack: TestStack, app: string, environment: Record<string, string>): { args: string[]; env: NodeJS.ProcessEnv } {
+    return {
+      args: [path.join(this.dir, `apps/${app}/src/main.js`)],
+      env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO, 'node_modules'), ...environmentOf(stack), ...environment },
+    };
   }
 
   /** The tenant migrations as .js, loadable by the worker in the test and by the CLI alike. */
