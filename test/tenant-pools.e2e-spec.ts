@@ -34,7 +34,9 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
     await stack.teardown();
   });
 
+  /** A probe app with these caps; the previous one is closed first, so its connections never count against the next test. */
   async function probeWith(routing: Partial<AppConfig['tenantRouting']>): Promise<string> {
+    await Promise.all(probes.splice(0).map((app) => app.close()));
     const { app, url } = await startTenantProbe(withRouting(stack.config, routing));
     probes.push(app);
     return url;
