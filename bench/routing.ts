@@ -1,3 +1,4 @@
+import type { TenantPoolStats } from '@app/tenant-routing';
 import { freePort } from '../test/support/processes/free-port';
 import type { ServiceProcess } from '../test/support/processes/service-process';
 import { CONNECTIONS, WARMUP_S } from './http';
@@ -27,18 +28,8 @@ import { round } from './stats';
  */
 const ROUTING_MAX_CONNECTIONS = 300;
 
-/** tenant-api's `tenant_pools` health detail (TenantPoolStats). */
-export interface PoolFigures {
-  poolsOpen: number;
-  poolsMax: number;
-  poolsDraining: number;
-  connectionsOpen: number;
-  connectionsInUse: number;
-  connectionsMax: number;
-  evictions: number;
-  waits: number;
-  waitTimeouts: number;
-}
+/** tenant-api's `tenant_pools` health detail. */
+export type PoolFigures = TenantPoolStats;
 
 export interface RoutedFigures extends SeriesFigures {
   /** During the timed part only (warm-up excluded), from tenant-api's /health before and after. */
