@@ -6,6 +6,7 @@ import type { FloorResult, PocResult } from './floor';
 import type { HttpResult, LoadFigures } from './http';
 import type { RoutedFigures, RoutingResult } from './routing';
 import type { SeriesFigures } from './spread-load';
+import { SERIES, Series } from './series';
 import { round } from './stats';
 
 export interface Results {
@@ -21,16 +22,18 @@ export interface Results {
     loadavg_start: number[];
     loadavg_end: number[];
   };
+  /** The series measured (`--only`); the others' figures and ratios are absent. */
+  series: Series[];
   run: { tenant_db_prefix: string; master_database: string; queue_prefix: string; duration_s?: number };
-  floor: FloorResult;
-  poc: PocResult;
-  e2e: E2eResult[];
-  throughput: ThroughputResult[];
-  http: HttpResult;
-  routing: RoutingResult;
-  fleet: FleetResult;
-  /** Those named in TARGETS have a target; the others are recorded only. */
-  ratios: Record<keyof typeof TARGETS | 'fleet_noop_tenants_per_s', number>;
+  floor?: FloorResult;
+  poc?: PocResult;
+  e2e?: E2eResult[];
+  throughput?: ThroughputResult[];
+  http?: HttpResult;
+  routing?: RoutingResult;
+  fleet?: FleetResult;
+  /** Those named in TARGETS have a target; the others are recorded only. Only those whose series ran. */
+  ratios: Partial<Record<keyof typeof TARGETS | 'fleet_noop_tenants_per_s', number>>;
   targets: Record<string, { target: string; met: boolean }>;
 }
 
@@ -47,24 +50,29 @@ const TARGETS = {
 
 /** The first e2e configuration is the one with every setting at its default. */
 export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Results {
-  const twoWorkers = results.throughput.find((run) => run.workers === 2)!;
-  const { routing, fleet } = results;
-  const ratios = {
-    e2e_p50_over_floor: round(results.e2e[0].p50_ms / results.floor.p50_ms, 2),
-    throughput_2w_over_floor: round(twoWorkers.tenants_per_s / results.floor.sequential_tenants_per_s, 2),
-    status_rps_over_bare: round(results.http.status.rps / results.http.bare.rps, 2),
-    // autocannon's latencies are whole milliseconds: a p99 under 1 ms counts as 1.
-    routed_p99_many_over_single: round(routing.many.p99_ms / Math.max(routing.single.p99_ms, 1), 2),
-    routed_rps_over_bare: round(routing.many.rps / routing.bare.rps, 2),
-    routed_single_rps_over_bare: round(routing.single.rps / routing.bare.rps, 2),
-    tenant_api_rss_mb: routing.tenant_api_rss_mb.after_many,
-    fleet_over_raw: round(fleet.rollout.tenants_per_s / fleet.floor.tenants_per_s, 2),
-    fleet_noop_tenants_per_s: fleet.noop.tenants_per_s,
+  const { floor, e2e, throughput, http, routing, fleet } = results;
+  const twoWorkers = throughput?.find((run) => run.workers === 2);
+  const ratios: Results['ratios'] = {
+    ...(floor && e2e && { e2e_p50_over_floor: round(e2e[0].p50_ms / floor.p50_ms, 2) }),
+    ...(floor && twoWorkers && { throughput_2w_over_floor: round(twoWorkers.tenants_per_s / floor.sequential_tenants_per_s, 2) }),
+    ...(http && { status_rps_over_bare: round(http.status.rps / http.bare.rps, 2) }),
+    ...(routing && {
+      // autocannon's latencies are whole milliseconds: a p99 under 1 ms counts as 1.
+      routed_p99_many_over_single: round(routing.many.p99_ms / Math.max(routing.single.p99_ms, 1), 2),
+      routed_rps_over_bare: round(routing.many.rps / routing.bare.rps, 2),
+      routed_single_rps_over_bare: round(routing.single.rps / routing.bare.rps, 2),
+      tenant_api_rss_mb: routing.tenant_api_rss_mb.after_many,
+    }),
+    ...(fleet && {
+      fleet_over_raw: round(fleet.rollout.tenants_per_s / fleet.floor.tenants_per_s, 2),
+      fleet_noop_tenants_per_s: fleet.noop.tenants_per_s,
+    }),
   };
   const targets = Object.fromEntries(
-    Object.entries(TARGETS).map(([name, { op, value }]) => {
+    Object.entries(TARGETS).flatMap(([name, { op, value }]) => {
       const actual = ratios[name as keyof typeof ratios];
-      return [name, { target: `${op} ${value}`, met: op === '<=' ? actual <= value : actual >= value }];
+      if (actual === undefined) return [];
+      return [[name, { target: `${op} ${value}`, met: op === '<=' ? actual <= value : actual >= value }]];
     }),
   );
   return { ...results, ratios, targets };
@@ -75,38 +83,43 @@ export function writeResults(results: Results): string[] {
   mkdirSync(dir, { recursive: true });
   // ISO 8601 basic format: no ':' in the file name.
   const stamp = results.date.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const files = [path.join(dir, 'latest.json'), path.join(dir, `${stamp}.json`)];
+  // latest.json holds a run of every series; one of some (--only) names them in its file name instead.
+  const partial = results.series.length < SERIES.length;
+  const files = partial
+    ? [path.join(dir, `${stamp}-${results.series.join('-')}.json`)]
+    : [path.join(dir, 'latest.json'), path.join(dir, `${stamp}.json`)];
   for (const file of files) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return files;
 }
 
 export function printTable(r: Results): void {
+  const { floor, poc, e2e, throughput, http, routing, fleet } = r;
   const rows: [string, string][] = [
     ['machine', `${r.machine.cpus} cpus, PostgreSQL ${r.machine.postgres_version}, Node ${r.machine.node_version}`],
     ['load average at start / end', `${r.machine.loadavg_start.join(' ')} / ${r.machine.loadavg_end.join(' ')}`],
-    [
-      `floor: CREATE DATABASE (n=${r.floor.n})`,
-      `p50 ${r.floor.p50_ms} ms, ${r.floor.sequential_tenants_per_s} db/s sequential${noisy(r.floor)}`,
-    ],
-    [`proof of concept: CREATE + migrate (n=${r.poc.n})`, `p50 ${r.poc.p50_ms} ms${noisy(r.poc)}`],
-    ...r.e2e.flatMap((e): [string, string][] => [
+    ...(floor
+      ? [
+          [
+            `floor: CREATE DATABASE (n=${floor.n})`,
+            `p50 ${floor.p50_ms} ms, ${floor.sequential_tenants_per_s} db/s sequential${noisy(floor)}`,
+          ] as [string, string],
+        ]
+      : []),
+    ...(poc ? [[`proof of concept: CREATE + migrate (n=${poc.n})`, `p50 ${poc.p50_ms} ms${noisy(poc)}`] as [string, string]] : []),
+    ...(e2e ?? []).flatMap((e): [string, string][] => [
       [`e2e ${e.config} (n=${e.n})`, `p50 ${e.p50_ms} ms, p95 ${e.p95_ms} ms${noisy(e)}`],
       [
         '  steps, server ms since created (p50)',
         `${e.states.map((s) => `${s.state} ${s.server_since_created_p50_ms}${s.seen_in < e.n ? ` (${s.seen_in}/${e.n})` : ''}`).join(', ')}; job queue wait ${e.breakdown_p50_ms.job_queue_wait}`,
       ],
     ]),
-    ...r.throughput.map((t): [string, string] => [
+    ...(throughput ?? []).map((t): [string, string] => [
       `throughput ${t.workers} worker${t.workers > 1 ? 's' : ''} (n=${t.n} at once)`,
-      `${t.tenants_per_s} tenants/s (${t.seconds} s; floor ${r.floor.sequential_tenants_per_s}/s)${noisy(t)}`,
+      `${t.tenants_per_s} tenants/s (${t.seconds} s${floor ? `; floor ${floor.sequential_tenants_per_s}/s` : ''})${noisy(t)}`,
     ]),
-    [
-      `GET /org/:id/status (${r.http.connections} conn, ${r.http.duration_s} s)`,
-      `${r.http.status.rps} req/s, p99 ${ms(r.http.status.p99_ms)}${failures(r.http.status)}`,
-    ],
-    [`bare Nest+Fastify constant`, `${r.http.bare.rps} req/s, p99 ${ms(r.http.bare.p99_ms)}${failures(r.http.bare)}`],
-    ...routingRows(r.routing),
-    ...fleetRows(r.fleet),
+    ...(http ? httpRows(http) : []),
+    ...(routing ? routingRows(routing) : []),
+    ...(fleet ? fleetRows(fleet) : []),
     ...Object.entries(r.ratios).map(([name, value]): [string, string] => {
       const target = r.targets[name];
       return [
@@ -117,6 +130,16 @@ export function printTable(r: Results): void {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   process.stdout.write(`\n${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
+}
+
+function httpRows(h: HttpResult): [string, string][] {
+  return [
+    [
+      `GET /org/:id/status (${h.connections} conn, ${h.duration_s} s)`,
+      `${h.status.rps} req/s, p99 ${ms(h.status.p99_ms)}${failures(h.status)}`,
+    ],
+    [`bare Nest+Fastify constant`, `${h.bare.rps} req/s, p99 ${ms(h.bare.p99_ms)}${failures(h.bare)}`],
+  ];
 }
 
 function routingRows(g: RoutingResult): [string, string][] {

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --no-build]: every figure in one run against one PostgreSQL and Redis
+// npm run bench [-- --quick] [-- --no-build] [-- --only <series>]: every figure (or the series named) in one run against one PostgreSQL and Redis
 // (the routing and fleet series each on a private cluster of the same PostgreSQL, see private-server.ts).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import { measureHttp } from './http';
 import { printTable, withRatios, writeResults } from './report';
 import { measureRouting } from './routing';
 import { stopPrivateServer } from './private-server';
+import { selectedSeries, Series } from './series';
 import {
   allDatabases,
   databasesOf,
@@ -25,6 +26,7 @@ import { removeRunDir, ROOT, snapshotBuild, stopAll } from './services';
 import { round } from './stats';
 
 const quick = process.argv.includes('--quick');
+const only = selectedSeries(process.argv);
 const ROUTED_TENANTS = { quick: 200, full: 1000 };
 const FLEET_TENANTS = { quick: 200, full: 1000 };
 const SIZES = quick
@@ -107,44 +109,65 @@ async function main(): Promise<void> {
   log(`run ${id.token} (${quick ? 'quick' : 'full'}): tenant databases ${id.tenantDbPrefix}*, master ${id.masterDb}`);
 
   const facts = await serverFacts(id);
-  log(`floor: ${SIZES.floor} x CREATE DATABASE`);
-  const floor = await measureFloor(id, SIZES.warmup, SIZES.floor);
-  log(`proof of concept: ${SIZES.poc} x CREATE DATABASE + knex migrate`);
-  const poc = await measurePoc(id, SIZES.warmup, SIZES.poc);
-
-  const e2e: E2eResult[] = [];
-  for (const config of E2E_CONFIGS) {
-    log(`end to end, ${config.label}: ${SIZES.e2e} sequential tenants`);
-    e2e.push(await measureE2e(id, config, SIZES.warmup, SIZES.e2e));
-  }
-  const throughput: ThroughputResult[] = [];
-  for (const workers of [1, 2]) {
-    log(`throughput: ${SIZES.burst} tenants at once, ${workers} worker process(es)`);
-    throughput.push(await measureThroughput(id, workers, SIZES.warmup, SIZES.burst));
-  }
-  log(`HTTP: autocannon ${SIZES.httpSeconds} s on status, then on the bare app`);
-  const http = await measureHttp(id, SIZES.httpSeconds);
-  log(`routing: ${SIZES.routedTenants} tenants, then autocannon ${SIZES.httpSeconds} s on each of three series`);
-  const routing = await measureRouting(
-    id,
-    SIZES.routedTenants,
-    quick
-      ? `--quick: ${ROUTED_TENANTS.quick}; the full run uses ${ROUTED_TENANTS.full}`
-      : `full run; --quick uses ${ROUTED_TENANTS.quick}`,
-    SIZES.httpSeconds,
+  log(`series: ${[...only].join(', ')}`);
+  const measure = <T>(series: Series, what: string, run: () => Promise<T>): Promise<T | undefined> => {
+    if (!only.has(series)) return Promise.resolve(undefined);
+    log(what);
+    return run();
+  };
+  const floor = await measure('floor', `floor: ${SIZES.floor} x CREATE DATABASE`, () => measureFloor(id, SIZES.warmup, SIZES.floor));
+  const poc = await measure('poc', `proof of concept: ${SIZES.poc} x CREATE DATABASE + knex migrate`, () =>
+    measurePoc(id, SIZES.warmup, SIZES.poc),
   );
-  log(`fleet: ${SIZES.fleetTenants} tenants, the floor (plain pg), then a rollout of one new migration and a rollout of none`);
-  const fleet = await measureFleet(
-    id,
-    SIZES.fleetTenants,
-    quick
-      ? `--quick: ${FLEET_TENANTS.quick}; the full run uses ${FLEET_TENANTS.full}`
-      : `full run; --quick uses ${FLEET_TENANTS.quick}`,
+  const e2e = await measure('e2e', `end to end: ${SIZES.e2e} sequential tenants per configuration`, async () => {
+    const results: E2eResult[] = [];
+    for (const config of E2E_CONFIGS) {
+      log(`end to end, ${config.label}`);
+      results.push(await measureE2e(id, config, SIZES.warmup, SIZES.e2e));
+    }
+    return results;
+  });
+  const throughput = await measure('throughput', `throughput: ${SIZES.burst} tenants at once`, async () => {
+    const results: ThroughputResult[] = [];
+    for (const workers of [1, 2]) {
+      log(`throughput: ${workers} worker process(es)`);
+      results.push(await measureThroughput(id, workers, SIZES.warmup, SIZES.burst));
+    }
+    return results;
+  });
+  const http = await measure('http', `HTTP: autocannon ${SIZES.httpSeconds} s on status, then on the bare app`, () =>
+    measureHttp(id, SIZES.httpSeconds),
+  );
+  const routing = await measure(
+    'routing',
+    `routing: ${SIZES.routedTenants} tenants, then autocannon ${SIZES.httpSeconds} s on each of three series`,
+    () =>
+      measureRouting(
+        id,
+        SIZES.routedTenants,
+        quick
+          ? `--quick: ${ROUTED_TENANTS.quick}; the full run uses ${ROUTED_TENANTS.full}`
+          : `full run; --quick uses ${ROUTED_TENANTS.quick}`,
+        SIZES.httpSeconds,
+      ),
+  );
+  const fleet = await measure(
+    'fleet',
+    `fleet: ${SIZES.fleetTenants} tenants, the floor (plain pg), then a rollout of one new migration and a rollout of none`,
+    () =>
+      measureFleet(
+        id,
+        SIZES.fleetTenants,
+        quick
+          ? `--quick: ${FLEET_TENANTS.quick}; the full run uses ${FLEET_TENANTS.full}`
+          : `full run; --quick uses ${FLEET_TENANTS.quick}`,
+      ),
   );
 
   const results = withRatios({
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
+    series: [...only],
     machine: {
       cpus: os.cpus().length,
       cpu_model: os.cpus()[0]?.model ?? 'unknown',
