@@ -22,6 +22,7 @@ const TENANCY_LAYERS = [
   ['archives'], // tenant backups in BACKUP_DIR: pg_dump and pg_restore, checksums, checks of a file to restore
   ['master'], // the master database: connection, migrations, advisory locks
   ['registry'], // the tenants table
+  ['servers'], // the PostgreSQL servers tenant databases live on: registry, addresses, placement of new tenants
   ['events'], // tenant status and access broadcasts
   ['credentials', 'api-keys'], // tenant role logins and their rotation; tenants' API keys
   ['tenant-databases'], // creating, handing over and migrating tenant databases; template and warm pool

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TenantRoleLogin, TenantSecretCipher } from '@app/tenancy';
+import { TenantSecretCipher, withCredentials, withDatabase } from '@app/tenancy';
 import { knex } from 'knex';
 import { http } from './http';
 import { createOrg, waitForStatus } from './tenant-client';
@@ -40,13 +40,9 @@ export async function createReadyTenant(
   const [sealed] = await stack.query<{ db_password_encrypted: string }>('SELECT db_password_encrypted FROM tenants WHERE id = $1', [
     created.id,
   ]);
-  const login = new TenantRoleLogin(stack.config, new TenantSecretCipher(stack.config));
-  const url = login.url({
-    id: created.id,
-    dbName: created.dbName,
-    dbRole: created.dbName,
-    dbPasswordEncrypted: sealed!.db_password_encrypted,
-  });
+  // The test stack's tenants are on the default server, TENANT_DATABASE_URL's.
+  const password = new TenantSecretCipher(stack.config).decrypt(sealed!.db_password_encrypted, created.id);
+  const url = withCredentials(withDatabase(stack.config.tenantServer.maintenanceUrl, created.dbName), created.dbName, password);
   const rows = await insertFixtures(url, options.fixtures ?? {});
   return { id: created.id, name, slug: body.slug, dbName: created.dbName, role: created.dbName, url, rows };
 }

@@ -27,6 +27,8 @@ import {
   TenantRoleLogin,
   TenantSecretCipher,
   tenantStatusChannel,
+  DATABASE_SERVER_PROVIDERS,
+  TenantPlacement,
 } from '@app/tenancy';
 import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
@@ -82,6 +84,8 @@ export class ApiModule {
       providers: [
         TenantRepository,
         TenantSecretCipher,
+        ...DATABASE_SERVER_PROVIDERS,
+        TenantPlacement,
         TenantRoleLogin,
         TenantEnqueuer,
         RegisterTenant,

@@ -16,6 +16,8 @@ import {
   TenantRoleLogin,
   TenantSecretCipher,
   TenantSeeder,
+  DATABASE_SERVER_PROVIDERS,
+  TenantPlacement,
 } from '@app/tenancy';
 import { CliProgram } from './command/cli-program';
 import { QueueConnection } from './command/queue-connection';
@@ -69,6 +71,8 @@ export class CliModule {
         QueueConnection,
         TenantRepository,
         TenantSecretCipher,
+        ...DATABASE_SERVER_PROVIDERS,
+        TenantPlacement,
         TenantRoleLogin,
         TenantEnqueuer,
         RegisterTenant,

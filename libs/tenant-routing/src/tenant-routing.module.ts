@@ -1,6 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ApiKeyRepository, MasterDatabaseModule, TenantRepository, TenantRoleLogin, TenantSecretCipher } from '@app/tenancy';
+import {
+  ApiKeyRepository,
+  DatabaseServerDirectory,
+  DatabaseServerRepository,
+  MasterDatabaseModule,
+  TenantRepository,
+  TenantRoleLogin,
+  TenantSecretCipher,
+} from '@app/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { TenantDb } from './connections/tenant-db';
 import { TenantPools } from './connections/tenant-pools';
@@ -32,6 +40,8 @@ export class TenantRoutingModule {
         TenantRepository,
         ApiKeyRepository,
         TenantSecretCipher,
+        DatabaseServerRepository,
+        DatabaseServerDirectory,
         TenantRoleLogin,
         TenantDirectory,
         TenantPools,

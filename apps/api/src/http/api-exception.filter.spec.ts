@@ -31,7 +31,15 @@ const ANSWERS = {
   operation_in_progress: [409, 'Conflict'],
   idempotency_key_reused: [422, 'Unprocessable Entity'],
   queue_unavailable: [503, 'Service Unavailable'],
+  server_not_found: [404, 'Not Found'],
+  server_exists: [409, 'Conflict'],
+  server_rejected: [400, 'Bad Request'],
+  server_unavailable: [409, 'Conflict'],
+  no_server_capacity: [503, 'Service Unavailable'],
 } as const satisfies Record<TenantErrorCode, readonly [number, string]>;
+
+/** Refusals that still recorded the tenant: the answer links its status. */
+const RECORDED = new Set<string>(['queue_unavailable', 'no_server_capacity']);
 
 /** One error from each static factory of TenantError, called with placeholder arguments. */
 function oneErrorPerFactory(): TenantError[] {
@@ -80,7 +88,7 @@ describe('ApiExceptionFilter', () => {
   it.each(Object.entries(ANSWERS))('answers %s with %j', async (code, [statusCode, name]) => {
     const error = new TenantError(code as TenantErrorCode, `refused: ${code}`, { tenantId: 'tenant-1' });
     const expected: Record<string, unknown> = { statusCode, error: name, message: `refused: ${code}`, tenantId: 'tenant-1' };
-    if (code === 'queue_unavailable') expected.statusUrl = '/org/tenant-1/status';
+    if (RECORDED.has(code)) expected.statusUrl = '/org/tenant-1/status';
 
     await expect(answerTo(error)).resolves.toEqual({ status: statusCode, body: expected });
   });
@@ -90,13 +98,7 @@ describe('ApiExceptionFilter', () => {
       const { status, body } = await answerTo(error);
       expect(status).toBe(ANSWERS[error.code][0]);
       expect(Object.keys(body).sort()).toEqual(
-        [
-          'statusCode',
-          'error',
-          'message',
-          ...Object.keys(error.details),
-          ...(error.code === 'queue_unavailable' ? ['statusUrl'] : []),
-        ].sort(),
+        ['statusCode', 'error', 'message', ...Object.keys(error.details), ...(RECORDED.has(error.code) ? ['statusUrl'] : [])].sort(),
       );
     }
   });

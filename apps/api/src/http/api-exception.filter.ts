@@ -19,7 +19,8 @@ function toHttpException(error: unknown): HttpException | undefined {
   if (error instanceof TenantError) {
     const statusCode = httpStatusOf(error.code);
     const body: Record<string, unknown> = { statusCode, error: STATUS_CODES[statusCode], message: error.message, ...error.details };
-    if (error.code === 'queue_unavailable' && error.details.tenantId) body.statusUrl = statusUrlOf(error.details.tenantId);
+    const recorded = error.code === 'queue_unavailable' || error.code === 'no_server_capacity';
+    if (recorded && error.details.tenantId) body.statusUrl = statusUrlOf(error.details.tenantId);
     return new HttpException(body, statusCode);
   }
   if (isConnectionError(error)) {
@@ -33,11 +34,13 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     case 'name_rejected':
     case 'rollout_rejected':
     case 'backup_invalid':
+    case 'server_rejected':
       return HttpStatus.BAD_REQUEST;
     case 'tenant_not_found':
     case 'api_key_not_found':
     case 'rollout_not_found':
     case 'backup_not_found':
+    case 'server_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'not_failed':
@@ -49,10 +52,13 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
     case 'rollout_conflict':
     case 'wrong_status':
     case 'operation_in_progress':
+    case 'server_exists':
+    case 'server_unavailable':
       return HttpStatus.CONFLICT;
     case 'idempotency_key_reused':
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'queue_unavailable':
+    case 'no_server_capacity':
       return HttpStatus.SERVICE_UNAVAILABLE;
     default:
       return assertUnreachable(code);

@@ -35,6 +35,7 @@ function exitCodeOf(code: TenantErrorCode): ExitCode {
     case 'idempotency_key_reused':
     case 'rollout_rejected':
     case 'backup_invalid':
+    case 'server_rejected':
       return EXIT_USAGE;
     case 'tenant_not_found':
     case 'api_key_not_found':
@@ -51,6 +52,10 @@ function exitCodeOf(code: TenantErrorCode): ExitCode {
     case 'wrong_status':
     case 'operation_in_progress':
     case 'backup_not_found':
+    case 'server_not_found':
+    case 'server_exists':
+    case 'server_unavailable':
+    case 'no_server_capacity':
       return EXIT_FAILED;
     default:
       return assertUnreachable(code);

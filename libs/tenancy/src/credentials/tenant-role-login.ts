@@ -1,13 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Client } from 'pg';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.tokens';
 import { withCredentials, withDatabase } from '../postgres/connection-url';
 import { withClient } from '../postgres/with-client';
 import type { Tenant } from '../registry/tenant';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { DEFAULT_SERVER } from '../servers/database-server';
+import { DatabaseServerDirectory } from '../servers/database-server.directory';
 
-export type TenantLoginTarget = Pick<Tenant, 'id' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted'>;
+export type TenantLoginTarget = Pick<Tenant, 'id' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'>;
 
 /**
  * Connections into a tenant's database as the tenant's own role, with the password kept sealed
@@ -17,16 +17,17 @@ export type TenantLoginTarget = Pick<Tenant, 'id' | 'dbName' | 'dbRole' | 'dbPas
 @Injectable()
 export class TenantRoleLogin {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenantServer'>,
+    private readonly servers: DatabaseServerDirectory,
     private readonly cipher: TenantSecretCipher,
   ) {}
 
-  url(tenant: TenantLoginTarget): string {
+  async url(tenant: TenantLoginTarget): Promise<string> {
+    const address = await this.servers.address(tenant.server ?? DEFAULT_SERVER);
     const password = this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id);
-    return withCredentials(withDatabase(this.config.tenantServer.maintenanceUrl, tenant.dbName), tenant.dbRole, password);
+    return withCredentials(withDatabase(address, tenant.dbName), tenant.dbRole, password);
   }
 
-  run<T>(tenant: TenantLoginTarget, work: (client: Client) => Promise<T>): Promise<T> {
-    return withClient(this.url(tenant), work);
+  async run<T>(tenant: TenantLoginTarget, work: (client: Client) => Promise<T>): Promise<T> {
+    return withClient(await this.url(tenant), work);
   }
 }

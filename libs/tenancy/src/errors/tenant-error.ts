@@ -22,10 +22,21 @@ export type TenantErrorCode =
   | 'wrong_status'
   | 'operation_in_progress'
   | 'backup_not_found'
-  | 'backup_invalid';
+  | 'backup_invalid'
+  | 'server_not_found'
+  | 'server_exists'
+  | 'server_rejected'
+  | 'server_unavailable'
+  | 'no_server_capacity';
 
 /** Facts an answer may carry besides the message (the tenant a conflict is with, say). */
-export type TenantErrorDetails = { tenantId?: string; existingTenantId?: string; status?: string; operation?: string };
+export type TenantErrorDetails = {
+  tenantId?: string;
+  existingTenantId?: string;
+  status?: string;
+  operation?: string;
+  server?: string;
+};
 
 export class TenantError extends Error {
   constructor(
@@ -141,6 +152,35 @@ export class TenantError extends Error {
   /** What was asked of a rollout its state does not allow (resuming a completed one, say). */
   static rolloutConflict(reason: string): TenantError {
     return new TenantError('rollout_conflict', reason);
+  }
+
+  static serverNotFound(name: string): TenantError {
+    return new TenantError('server_not_found', `no database server named "${name}" (see GET /servers)`, { server: name });
+  }
+
+  static serverExists(name: string): TenantError {
+    return new TenantError('server_exists', `a database server named "${name}" is registered already`, { server: name });
+  }
+
+  /** A server that cannot be added as given: unreachable, refused the login, or the login lacks or exceeds the rights it needs. */
+  static serverRejected(name: string, reason: string): TenantError {
+    return new TenantError('server_rejected', `database server "${name}" cannot be used: ${reason}`, { server: name });
+  }
+
+  /** A server named for a new tenant that takes none now (draining, disabled or full). */
+  static serverUnavailable(name: string, reason: string): TenantError {
+    return new TenantError('server_unavailable', `database server "${name}" ${reason}; name another or leave "server" out`, {
+      server: name,
+    });
+  }
+
+  /** Every active server is full: the tenant is recorded and provisioned once one has room. */
+  static noServerCapacity(tenantId: string): TenantError {
+    return new TenantError(
+      'no_server_capacity',
+      'every active database server is at its capacity; the tenant is recorded as pending and will be provisioned once a server has room (add one, or raise a capacity)',
+      { tenantId },
+    );
   }
 }
 

@@ -35,6 +35,7 @@ export interface PreviewedTenant {
   dbName: string;
   dbRole: string;
   dbPasswordEncrypted: string | null;
+  server: string | null;
   schemaFingerprint: string | null;
 }
 
@@ -45,6 +46,7 @@ interface PreviewedTenantRow {
   status: TenantStatus;
   db_name: string;
   db_password_encrypted: string | null;
+  server: string | null;
   schema_fingerprint: string | null;
 }
 
@@ -82,7 +84,7 @@ export class RolloutRepository {
   async preview(rollout: TenantSelection): Promise<PreviewedTenant[]> {
     const selected = selection(rollout);
     const { rows } = await this.master.raw<{ rows: PreviewedTenantRow[] }>(
-      `SELECT chosen.position, t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.schema_fingerprint
+      `SELECT chosen.position, t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.server, t.schema_fingerprint
          FROM (${selected.sql}) AS chosen JOIN tenants t ON t.id = chosen.id ORDER BY chosen.position`,
       selected.bindings,
     );
@@ -94,6 +96,7 @@ export class RolloutRepository {
       dbName: row.db_name,
       dbRole: row.db_name,
       dbPasswordEncrypted: row.db_password_encrypted,
+      server: row.server,
       schemaFingerprint: row.schema_fingerprint,
     }));
   }

@@ -66,7 +66,7 @@ describe('RunRolloutStep', () => {
     steps.recordAttemptError.mockResolvedValue(undefined);
     tenants = jest.mocked(module.get(TenantRepository));
     tenants.findById.mockResolvedValue(tenant());
-    jest.mocked(module.get(TenantRoleLogin)).url.mockReturnValue(LOGIN_URL);
+    jest.mocked(module.get(TenantRoleLogin)).url.mockResolvedValue(LOGIN_URL);
     files.version.mockResolvedValue(VERSION);
     migrator.migrateAsTenant.mockResolvedValue([VERSION.migration]);
   });

@@ -87,13 +87,13 @@ export class RunRolloutStep {
           `(${short(step.targetFingerprint)}): give the api and every worker the same TENANT_MIGRATIONS_DIR, then resume the rollout`,
       );
     }
-    const applied = await this.migrator.migrateAsTenant(this.login.url(tenant));
+    const applied = await this.migrator.migrateAsTenant(await this.login.url(tenant));
     return { state: applied.length ? 'migrated' : 'skipped', applied, schema: version };
   }
 
   private async rollback(tenant: Tenant): Promise<Omit<StepOutcome, 'durationMs'>> {
     assertReady(tenant);
-    const { undone, remaining } = await this.migrator.rollbackAsTenant(this.login.url(tenant));
+    const { undone, remaining } = await this.migrator.rollbackAsTenant(await this.login.url(tenant));
     return { state: undone.length ? 'migrated' : 'skipped', applied: undone, schema: await this.files.versionOf(remaining) };
   }
 

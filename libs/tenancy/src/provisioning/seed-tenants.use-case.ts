@@ -68,7 +68,9 @@ export class SeedTenants {
       return;
     }
     try {
-      const run = await this.lock.tryRunExclusive(tenantLockKey(tenant.id), () => this.seeder.seedAsTenant(this.login.url(tenant)));
+      const run = await this.lock.tryRunExclusive(tenantLockKey(tenant.id), async () =>
+        this.seeder.seedAsTenant(await this.login.url(tenant)),
+      );
       if (!run.acquired) {
         report.busy.push(tenant.id);
         return;

@@ -31,8 +31,8 @@ describe('RegisterTenant', () => {
     const enqueuer = jest.mocked(module.get(TenantEnqueuer));
     tenants.findByIdempotencyKey.mockImplementation(async (key) => keys.get(key));
     tenants.getById.mockImplementation(async (id) => tenant(id));
-    tenants.create.mockImplementation(async (_row, idempotency) => {
-      const created = tenant('new-tenant');
+    tenants.create.mockImplementation(async (_row, _chooseServer, idempotency) => {
+      const created = { ...tenant('new-tenant'), server: 'default' };
       if (idempotency) keys.set(idempotency.key, { ...idempotency, tenantId: created.id });
       return created;
     });
@@ -48,10 +48,24 @@ describe('RegisterTenant', () => {
   it('records a new tenant and queues it', async () => {
     const { register, tenants } = await setUp({ TENANT_DB_PREFIX: 'tenant_' });
     await expect(register.execute({ name: '  Acme Corp ' })).resolves.toEqual({
-      tenant: tenant('new-tenant'),
+      tenant: { ...tenant('new-tenant'), server: 'default' },
       jobId: 'provision-new-tenant',
     });
-    expect(tenants.create).toHaveBeenCalledWith({ name: 'Acme Corp', slug: 'acme_corp', dbName: 'tenant_acme_corp' }, undefined);
+    expect(tenants.create).toHaveBeenCalledWith(
+      { name: 'Acme Corp', slug: 'acme_corp', dbName: 'tenant_acme_corp' },
+      undefined,
+      undefined,
+    );
+  });
+
+  it('queues a tenant no server has room for, and says so with a no_server_capacity error', async () => {
+    const { register, tenants, enqueuer } = await setUp();
+    tenants.create.mockResolvedValueOnce({ ...tenant('unplaced'), server: null });
+    await expect(register.execute({ name: 'Acme' })).rejects.toMatchObject({
+      code: 'no_server_capacity',
+      details: { tenantId: 'unplaced' },
+    });
+    expect(enqueuer.enqueueNew).toHaveBeenCalledWith(expect.objectContaining({ id: 'unplaced' }));
   });
 
   it('answers a repeated Idempotency-Key with the first tenant, queued again if still pending, without creating another', async () => {
@@ -71,7 +85,7 @@ describe('RegisterTenant', () => {
   it('answers with the earlier tenant when a concurrent request with the same key won the race to create it', async () => {
     const { register, tenants, enqueuer } = await setUp();
     // The other request commits its tenant and key between our look-up and our insert.
-    tenants.create.mockImplementationOnce(async (_row, idempotency) => {
+    tenants.create.mockImplementationOnce(async (_row, _chooseServer, idempotency) => {
       keys.set(idempotency!.key, { ...idempotency!, tenantId: 'earlier' });
       throw TenantError.slugTaken('acme', 'earlier');
     });
@@ -87,7 +101,7 @@ describe('RegisterTenant', () => {
 
   it('refuses the key as reused when a concurrent request with it won the race for another name', async () => {
     const { register, tenants } = await setUp();
-    tenants.create.mockImplementationOnce(async (_row, idempotency) => {
+    tenants.create.mockImplementationOnce(async (_row, _chooseServer, idempotency) => {
       keys.set(idempotency!.key, { ...idempotency!, requestHash: 'hash of another request', tenantId: 'earlier' });
       throw TenantError.slugTaken('acme', 'earlier');
     });

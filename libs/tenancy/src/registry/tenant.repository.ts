@@ -12,6 +12,7 @@ interface TenantRow {
   slug: string;
   db_name: string;
   db_password_encrypted: string | null;
+  server: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;
@@ -54,6 +55,9 @@ export interface IdempotencyRecord {
   requestHash: string;
 }
 
+/** Picks the server a new tenant goes to, inside the transaction that records it; undefined when none has room. */
+export type ServerChoice = (trx: Knex.Transaction) => Promise<string | undefined>;
+
 export interface TenantPage {
   tenants: Tenant[];
   nextCursor: string | null;
@@ -67,21 +71,24 @@ const MAX_ERROR_TEXT = 2000;
 export class TenantRepository {
   constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
 
-  /** Inserts a pending tenant, and with it the idempotency key that created it, atomically. */
-  async create(tenant: NewTenant, idempotency?: IdempotencyRecord): Promise<Tenant> {
-    const insert = (db: Knex) =>
-      db<TenantRow>('tenants')
-        .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, step: 'queued' })
-        .returning('*');
+  /**
+   * Inserts a pending tenant, placed on the server `chooseServer` picks in the same transaction
+   * (none when no server has room), and with it the idempotency key that created it, atomically.
+   */
+  async create(tenant: NewTenant, chooseServer: ServerChoice, idempotency?: IdempotencyRecord): Promise<Tenant> {
     try {
-      if (!idempotency) return toTenant((await insert(this.master))[0]!);
       return await this.master.transaction(async (trx) => {
-        const [row] = await insert(trx);
-        await trx<IdempotencyKeyRow>('idempotency_keys').insert({
-          key: idempotency.key,
-          request_hash: idempotency.requestHash,
-          tenant_id: row!.id,
-        });
+        const server = (await chooseServer(trx)) ?? null;
+        const [row] = await trx<TenantRow>('tenants')
+          .insert({ name: tenant.name, slug: tenant.slug, db_name: tenant.dbName, server, step: 'queued' })
+          .returning('*');
+        if (idempotency) {
+          await trx<IdempotencyKeyRow>('idempotency_keys').insert({
+            key: idempotency.key,
+            request_hash: idempotency.requestHash,
+            tenant_id: row!.id,
+          });
+        }
         return toTenant(row!);
       });
     } catch (error) {
@@ -236,6 +243,7 @@ function toTenant(row: TenantRow): Tenant {
     dbName: row.db_name,
     dbRole: row.db_name,
     dbPasswordEncrypted: row.db_password_encrypted,
+    server: row.server,
     status: row.status,
     step: row.step,
     attempts: row.attempts,

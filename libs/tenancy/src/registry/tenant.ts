@@ -22,6 +22,8 @@ export interface Tenant {
   /** The login role that owns the tenant's database; it has the database's name. */
   dbRole: string;
   dbPasswordEncrypted: string | null;
+  /** The database server its database lives on; null while it waits for room on one. */
+  server: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;

@@ -17,8 +17,8 @@ export class TenantPool {
 
   constructor(
     readonly tenantId: string,
-    /** The sealed password the pool logs in with: a rotated one means a new pool. */
-    readonly sealedPassword: string,
+    /** The server and sealed password the pool logs in with: a rotated password or a move means a new pool. */
+    readonly login: string,
     readonly knex: Knex,
     private readonly onClosed: (pool: TenantPool) => void,
   ) {}

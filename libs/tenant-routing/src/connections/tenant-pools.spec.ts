@@ -9,10 +9,12 @@ const routing = {
   connectionWaitMs: 100,
 } as AppConfig['tenantRouting'];
 
-const login = { url: (tenant: PooledTenant) => `postgres://${tenant.dbRole}:secret@127.0.0.1:1/${tenant.dbName}` } as TenantRoleLogin;
+const login = {
+  url: async (tenant: PooledTenant) => `postgres://${tenant.dbRole}:secret@127.0.0.1:1/${tenant.dbName}`,
+} as unknown as TenantRoleLogin;
 
 function tenant(name: string, sealedPassword = 'v2.sealed'): PooledTenant {
-  return { id: `id-${name}`, dbName: name, dbRole: name, dbPasswordEncrypted: sealedPassword };
+  return { id: `id-${name}`, dbName: name, dbRole: name, dbPasswordEncrypted: sealedPassword, server: 'default' };
 }
 
 // Building a pool opens no connection (min 0), so these run without a server.

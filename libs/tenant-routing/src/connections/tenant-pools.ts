@@ -65,7 +65,7 @@ export class TenantPools implements OnApplicationShutdown {
 
   lease(tenant: PooledTenant): TenantLease {
     let pool = this.pools.get(tenant.id);
-    if (!pool || pool.sealedPassword !== tenant.dbPasswordEncrypted) {
+    if (!pool || pool.login !== loginOf(tenant)) {
       pool = this.open(tenant);
       this.pools.set(tenant.id, pool);
     }
@@ -111,12 +111,13 @@ export class TenantPools implements OnApplicationShutdown {
     const { poolMax, poolIdleMs, connectionWaitMs } = this.settings;
     const tenantKnex = knex({
       client: this.client as unknown as Knex.Config['client'],
-      connection: { connectionString: this.login.url(tenant), application_name: 'tenant-routing' },
+      // Knex asks for it before each new connection: the server's address may take a read of master, once.
+      connection: async () => ({ connectionString: await this.login.url(tenant), application_name: 'tenant-routing' }),
       pool: { min: 0, max: poolMax, idleTimeoutMillis: poolIdleMs, reapIntervalMillis: Math.min(REAP_INTERVAL_MS, poolIdleMs) },
       acquireConnectionTimeout: connectionWaitMs + CONNECT_ALLOWANCE_MS,
       log: knexLog(TenantPools.name),
     });
-    return new TenantPool(tenant.id, tenant.dbPasswordEncrypted, tenantKnex, (closed) => this.draining.delete(closed));
+    return new TenantPool(tenant.id, loginOf(tenant), tenantKnex, (closed) => this.draining.delete(closed));
   }
 
   private drain(pool: TenantPool): void {
@@ -134,4 +135,8 @@ export class TenantPools implements OnApplicationShutdown {
       return;
     }
   }
+}
+
+function loginOf(tenant: PooledTenant): string {
+  return `${tenant.server}\0${tenant.dbPasswordEncrypted}`;
 }
