@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ApiKeyRepository, apiKeyMatches, MAX_ACTIVE_API_KEYS, parseApiKey, tenantAccessChannel } from '@app/tenancy';
-import IORedis from 'ioredis';
+import {
+  ApiKeyRepository,
+  apiKeyMatches,
+  createRedisClient,
+  MAX_ACTIVE_API_KEYS,
+  parseApiKey,
+  tenantAccessChannel,
+} from '@app/tenancy';
 import knex, { Knex } from 'knex';
 import { http } from './support/http';
 import { useRunningStack } from './support/running-stack';
@@ -83,7 +89,7 @@ describe('tenant API keys', () => {
     const tenantId = await newTenant('Broadcast Keys');
     const { id } = (await call('POST', `/org/${tenantId}/api-keys`)).body;
     const channel = tenantAccessChannel(stack.config.redis.prefix);
-    const subscriber = new IORedis(stack.config.redis.url);
+    const subscriber = createRedisClient(stack.config.redis.topology);
     const heard: unknown[] = [];
     try {
       subscriber.on('message', (from: string, message: string) => {

@@ -200,7 +200,9 @@ describe('docker-compose.yml', () => {
       expect(decodeURIComponent(url.password)).toBe(role.password);
     }
 
-    const redis = new URL(config.redis.url);
+    const { topology } = config.redis;
+    if (topology.mode !== 'server') throw new Error(`compose runs one Redis server, not a ${topology.mode}`);
+    const redis = new URL(topology.url);
     expect(redis.hostname).toBe('redis');
     expect(redis.port || '6379').toBe('6379');
   });

@@ -47,7 +47,7 @@ describe('a lifecycle operation interrupted by a killed worker', () => {
           NODE_ENV: 'test',
           LOG_LEVEL: 'error',
           DATABASE_URL: master.url,
-          REDIS_URL: redis.url,
+          ...stack.redisEnvironment(),
           QUEUE_PREFIX: redis.prefix,
           TENANT_DB_PREFIX: tenants.databasePrefix,
           WORKER_HEALTH_PORT: String(port),

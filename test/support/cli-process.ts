@@ -91,7 +91,7 @@ function environmentOf(stack: TestStack): Record<string, string> {
     LOG_LEVEL: 'error',
     DATABASE_URL: config.master.url,
     TENANT_DATABASE_URL: config.tenantServer.maintenanceUrl,
-    REDIS_URL: config.redis.url,
+    ...stack.redisEnvironment(),
     QUEUE_PREFIX: config.redis.prefix,
     TENANT_DB_PREFIX: config.tenants.databasePrefix,
     TENANT_DB_NAMING: config.tenants.databaseNaming,

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { AppConfig, databaseOf, InternalDatabaseNames, loadConfig, withDatabase } from '@app/tenancy';
-import IORedis from 'ioredis';
+import {
+  AppConfig,
+  createRedisClient,
+  databaseOf,
+  InternalDatabaseNames,
+  loadConfig,
+  RedisTopology,
+  withDatabase,
+} from '@app/tenancy';
+import { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createTenantApiApp } from '../../apps/tenant-api/src/tenant-api.app';
@@ -70,6 +78,11 @@ export class TestStack {
     return app;
   }
 
+  /** The REDIS_* settings the stack runs with, for another process on the same Redis. */
+  redisEnvironment(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.environment).filter(([name]) => name.startsWith('REDIS_')));
+  }
+
   async stop(app: INestApplication): Promise<void> {
     this.apps.splice(this.apps.indexOf(app), 1);
     await app.close();
@@ -100,7 +113,7 @@ export class TestStack {
 
   /** Deletes every Redis key of the stack's queues, as a Redis that lost its data would have none. */
   async flushQueues(): Promise<void> {
-    await deleteKeys(this.config.redis.url, `${this.config.redis.prefix}:*`);
+    await deleteKeys(this.config.redis.topology, this.keyPatterns());
   }
 
   async teardown(): Promise<void> {
@@ -120,20 +133,33 @@ export class TestStack {
       'postgres',
     );
     for (const { rolname } of roles) await this.query(`DROP ROLE IF EXISTS "${rolname}"`, [], 'postgres');
-    await deleteKeys(this.config.redis.url, `${this.config.redis.prefix}:*`);
+    await deleteKeys(this.config.redis.topology, this.keyPatterns());
+  }
+
+  /** The stack's queue keys (hash-tagged on a Cluster) and its other keys. */
+  private keyPatterns(): string[] {
+    const { prefix, queuePrefix } = this.config.redis;
+    return [...new Set([`${prefix}:*`, `${queuePrefix}:*`])];
   }
 }
 
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const redis = new IORedis(redisUrl);
+async function deleteKeys(topology: RedisTopology, patterns: string[]): Promise<void> {
+  const client = createRedisClient(topology);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await client.ping();
+    // A Cluster's keys are spread over its masters, and one DEL may name keys of one slot only.
+    const servers = client instanceof Cluster ? client.nodes('master') : [client];
+    for (const server of servers) {
+      for (const pattern of patterns) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+          await Promise.all(keys.map((key) => server.del(key)));
+          cursor = next;
+        } while (cursor !== '0');
+      }
+    }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
 }

@@ -1,5 +1,5 @@
-import { AppConfig, createFastifyApp, redisOptionsFromUrl } from '@app/tenancy';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { AppConfig, createFastifyApp, TenantEventsServer } from '@app/tenancy';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
@@ -10,14 +10,12 @@ const EVENTS_RECONNECT_MS = 1000;
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(ApiModule.forRoot(config), config);
   app.connectMicroservice<MicroserviceOptions>({
-    transport: Transport.REDIS,
     // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
     // the api deaf to events for good (its streams would still poll, a second late).
-    options: {
-      ...redisOptionsFromUrl(config.redis.url),
+    strategy: new TenantEventsServer(config.redis.topology, {
       retryAttempts: Number.MAX_SAFE_INTEGER,
       retryDelay: EVENTS_RECONNECT_MS,
-    },
+    }),
   });
   await app.startAllMicroservices();
   if (!config.api.adminApiKey) {

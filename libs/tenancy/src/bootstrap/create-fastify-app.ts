@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { logChangingRequests } from '../logging/access-log';
 import { redactUrl } from '../postgres/connection-url';
+import { describeRedisTopology } from '../redis/redis-client.factory';
 
 /** The largest body the api takes is a tenant's name: anything bigger is refused unread. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -47,7 +48,7 @@ export async function createFastifyApp(
     {
       masterDatabase: redactUrl(config.master.url),
       tenantServer: redactUrl(config.tenantServer.maintenanceUrl),
-      redis: redactUrl(config.redis.url),
+      redis: describeRedisTopology(config.redis.topology),
     },
     'servers in use',
   );

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       env: 'development',
       master: { url: 'postgres://postgres@127.0.0.1:5432/master' },
       tenantServer: { maintenanceUrl: 'postgres://postgres@127.0.0.1:5432/postgres' },
-      redis: { url: 'redis://127.0.0.1:6379', prefix: 'bull' },
+      redis: { topology: { mode: 'server', url: 'redis://127.0.0.1:6379' }, prefix: 'bull', queuePrefix: 'bull' },
       api: { port: 3000 },
       worker: { healthPort: 3001 },
       provisioning: { attempts: 5 },

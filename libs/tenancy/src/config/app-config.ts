@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { databaseOf, withDatabase } from '../postgres/connection-url';
+import { nodeListProblem, readRedisTopology, redisUrlProblem } from './redis-topology';
 
 const DEFAULT_TENANT_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../migrations/tenant');
 const DEFAULT_TENANT_SEEDS_DIR = path.resolve(__dirname, '../../../../seeds/tenant');
@@ -17,6 +18,16 @@ const integer = (min: number, max: number, fallback: number) =>
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` })
     .default(fallback);
+
+/** An optional setting whose problem, if any, `problemOf` tells. */
+const checkedBy = (problemOf: (value: string) => string | undefined) =>
+  z
+    .string()
+    .superRefine((value, context) => {
+      const problem = problemOf(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional();
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' });
 
@@ -49,7 +60,13 @@ const environmentVariables = z.object({
   // tenantServer
   TENANT_DATABASE_URL: postgresUrl.optional(),
   // redis
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  // Each is checked alone here, and the combination by readRedisTopology below.
+  REDIS_URL: checkedBy(redisUrlProblem),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_SENTINELS: checkedBy(nodeListProblem),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: checkedBy(nodeListProblem),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -' })
@@ -155,6 +172,10 @@ export const CONFIG_VARIABLES = Object.keys(environmentVariables.shape);
 /** The environment, validated, then grouped by concern: each app and module reads only its groups. */
 const configSchema = environmentVariables
   .superRefine((env, context) => {
+    const redis = readRedisTopology(env);
+    if ('problems' in redis) {
+      for (const { variable, message } of redis.problems) context.addIssue({ code: 'custom', path: [variable], message });
+    }
     if (env.TENANT_JWT_SECRET && env.TENANT_JWT_PUBLIC_KEY) {
       context.addIssue({
         code: 'custom',
@@ -189,11 +210,7 @@ const configSchema = environmentVariables
       /** Its maintenance database (`postgres`); a tenant's own database is this URL with another name. */
       maintenanceUrl: withDatabase(env.TENANT_DATABASE_URL ?? env.DATABASE_URL, 'postgres'),
     },
-    redis: {
-      url: env.REDIS_URL,
-      /** QUEUE_PREFIX: begins every key and channel of this deployment, so deployments can share a Redis. */
-      prefix: env.QUEUE_PREFIX,
-    },
+    redis: redisSettings(env),
     tenants: {
       databasePrefix: env.TENANT_DB_PREFIX,
       /** `opaque`: tenant database and role names that reveal nothing of the customer's name. */
@@ -296,6 +313,22 @@ export function loadConfig(environment: Environment): AppConfig {
 function reservedDatabaseNames(masterUrl: string, tenantServerUrl: string | undefined): string[] {
   const users = [masterUrl, tenantServerUrl ?? masterUrl].map((url) => decodeURIComponent(new URL(url).username));
   return [...new Set(['postgres', 'template0', 'template1', databaseOf(masterUrl), ...users])].filter(Boolean);
+}
+
+/** The redis group, made once the schema has checked the variables, so it meets no problem. */
+function redisSettings(env: z.output<typeof environmentVariables>) {
+  const redis = readRedisTopology(env);
+  if ('problems' in redis) throw new Error('unreachable: the Redis variables were checked');
+  return {
+    topology: redis.topology,
+    /** QUEUE_PREFIX: begins every key and channel of this deployment, so deployments can share a Redis. */
+    prefix: env.QUEUE_PREFIX,
+    /**
+     * BullMQ's prefix. A Cluster runs a multi-key command only when all its keys hash to one slot,
+     * and BullMQ's scripts touch many keys of a queue: there the prefix becomes a hash tag.
+     */
+    queuePrefix: redis.topology.mode === 'cluster' ? `{${env.QUEUE_PREFIX}}` : env.QUEUE_PREFIX,
+  };
 }
 
 function parseTrustProxy(value: string): boolean | number | string[] {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ClientsModule } from '@nestjs/microservices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { redisOptionsFromUrl } from '../redis/redis-options';
 import { TENANT_EVENTS_CLIENT } from './tenant-events';
+import { TenantEventsClient } from './tenant-events.client';
 import { TenantEventsPublisher } from './tenant-events.publisher';
 
 @Module({
@@ -13,8 +13,8 @@ import { TenantEventsPublisher } from './tenant-events.publisher';
         name: TENANT_EVENTS_CLIENT,
         inject: [APP_CONFIG],
         useFactory: ({ redis }: Pick<AppConfig, 'redis'>) => ({
-          transport: Transport.REDIS,
-          options: redisOptionsFromUrl(redis.url),
+          customClass: TenantEventsClient,
+          options: { topology: redis.topology },
         }),
       },
     ]),

@@ -1,15 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import type { RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import type { RedisClient, RedisTuning } from '../redis/redis-client.factory';
+import { RedisClientModule } from '../redis/redis-client.module';
 import { PROVISIONING_QUEUE } from './provisioning.constants';
 import { ProvisioningQueue } from './provisioning-queue.service';
 
 const MAX_RECONNECT_DELAY_MS = 2000;
+const QUEUE_REDIS = Symbol('QUEUE_REDIS');
 
-/** The provisioning queue, connected the way its side needs: producers fail fast, workers wait. */
+/**
+ * The provisioning queue, connected the way its side needs: producers fail fast, workers wait.
+ * Every queue of the app shares the connection; BullMQ gives each worker a duplicate to block on.
+ */
 @Module({})
 export class ProvisioningQueueModule {
   /** An HTTP request must not hang while Redis is away: a command fails after one reconnect attempt. */
@@ -22,19 +27,22 @@ export class ProvisioningQueueModule {
     return ProvisioningQueueModule.connected({ maxRetriesPerRequest: null });
   }
 
-  private static connected(retries: Pick<RedisOptions, 'maxRetriesPerRequest'>): DynamicModule {
+  private static connected(retries: Pick<RedisTuning, 'maxRetriesPerRequest'>): DynamicModule {
     return {
       module: ProvisioningQueueModule,
       imports: [
         BullModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: ({ redis }: Pick<AppConfig, 'redis'>) => ({
-            prefix: redis.prefix,
-            connection: {
-              ...redisOptionsFromUrl(redis.url),
+          imports: [
+            RedisClientModule.register(QUEUE_REDIS, () => ({
               ...retries,
               retryStrategy: (times: number) => Math.min(100 * 2 ** times, MAX_RECONNECT_DELAY_MS),
-            },
+            })),
+          ],
+          inject: [APP_CONFIG, QUEUE_REDIS],
+          useFactory: ({ redis }: Pick<AppConfig, 'redis'>, connection: RedisClient) => ({
+            prefix: redis.queuePrefix,
+            // BullMQ types ioredis from its own, newer 5.x copy; the client is used through the same API.
+            connection: connection as unknown as ConnectionOptions,
           }),
         }),
         BullModule.registerQueue({ name: PROVISIONING_QUEUE }),

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import {
   APP_CONFIG,
   AppConfig,
-  redisOptionsFromUrl,
+  createRedisClient,
+  RedisClient,
   tenantAccessChannel,
   TenantAccessEvent,
   tenantStatusChannel,
   TenantStatusEvent,
 } from '@app/tenancy';
-import IORedis from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TenantPools } from '../connections/tenant-pools';
 import { ApiKeyVerifier } from '../credentials/api-key-verifier';
@@ -24,7 +24,7 @@ const SUBSCRIBE_WAIT_MS = 2000;
 @Injectable()
 export class TenantChangeListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TenantChangeListener.name);
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
   private readonly statusChannel: string;
   private readonly accessChannel: string;
 
@@ -37,7 +37,7 @@ export class TenantChangeListener implements OnModuleInit, OnApplicationShutdown
     this.statusChannel = tenantStatusChannel(redis.prefix);
     this.accessChannel = tenantAccessChannel(redis.prefix);
     // Reconnects for ever: a Redis restart must not leave the process deaf to revocations.
-    this.redis = new IORedis({ ...redisOptionsFromUrl(redis.url), lazyConnect: true, maxRetriesPerRequest: null });
+    this.redis = createRedisClient(redis.topology, { lazyConnect: true, maxRetriesPerRequest: null });
     this.redis.on('error', (error: Error) => this.logger.warn({ err: error }, 'tenant events: Redis connection error'));
   }
 

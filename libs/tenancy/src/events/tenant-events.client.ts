@@ -1,0 +1,24 @@
+import { ClientRedis } from '@nestjs/microservices';
+import type Redis from 'ioredis';
+import type { RedisTopology } from '../config/redis-topology';
+import { createRedisClient } from '../redis/redis-client.factory';
+
+/** Nest's Redis transport client, publishing on the configured topology (see TenantEventsServer). */
+export class TenantEventsClient extends ClientRedis {
+  private readonly topology: RedisTopology;
+
+  /** Built by ClientsModule from `{ customClass, options }`, so it takes its topology in the options. */
+  constructor({ topology }: { topology: RedisTopology }) {
+    super({});
+    this.topology = topology;
+  }
+
+  override createClient(): Redis {
+    const client = createRedisClient(this.topology, {
+      lazyConnect: true,
+      retryStrategy: (times) => this.createRetryStrategy(times) ?? null,
+    });
+    // Nest only publishes and listens for connection events, which a Cluster does alike.
+    return client as Redis;
+  }
+}
