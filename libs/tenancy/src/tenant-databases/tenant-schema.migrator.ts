@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { knex, Knex } from 'knex';
 import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
+import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
 import type { SchemaVersion } from '../registry/tenant';
+import { applyPendingBatch } from './knex-migration-batch';
 import { appliedMigrations, freeStaleMigrationLock } from './knex-migrations-table';
 import { openTenantKnex } from './tenant-knex';
 
@@ -27,9 +30,12 @@ export interface MigrationOwners {
 @Injectable()
 export class TenantSchemaMigrator {
   private readonly source: DirectoryMigrationSource;
+  /** Runs batches on connections this class opens: it has none of its own (so no pool, no `select version()`). */
+  private readonly batchRunner: Knex;
 
   constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>) {
     this.source = new DirectoryMigrationSource(config.tenants.migrationsDir);
+    this.batchRunner = knex({ client: 'pg', log: knexLog(TenantSchemaMigrator.name) });
   }
 
   /**
@@ -69,19 +75,12 @@ export class TenantSchemaMigrator {
    * For a tenant that has (or had) its credentials: its database may hold anything the tenant
    * put there — a trigger on Knex's lock table, a view in place of its migrations table — and
    * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
-   * So every statement, the lock freeing and the reads included, runs as the tenant's own role,
+   * So every statement, Knex's lock and the reads included, runs as the tenant's own role,
    * on one connection (a login costs a SCRAM exchange). The caller holds the tenant's advisory
    * lock, so a Knex lock still set is a killed process's. Returns the migrations applied.
    */
-  async migrateAsTenant(tenantLoginUrl: string): Promise<string[]> {
-    const tenantDatabase = openTenantKnex(tenantLoginUrl, TenantSchemaMigrator.name);
-    try {
-      await freeStaleMigrationLock(tenantDatabase);
-      const [, applied] = (await tenantDatabase.migrate.latest({ migrationSource: this.source })) as [number, string[]];
-      return applied;
-    } finally {
-      await tenantDatabase.destroy();
-    }
+  migrateAsTenant(tenantLoginUrl: string): Promise<string[]> {
+    return this.applyPending(tenantLoginUrl);
   }
 
   /**
@@ -100,12 +99,22 @@ export class TenantSchemaMigrator {
     }
   }
 
-  /** Applies the pending migrations, under SET ROLE `actingRole` when given; returns their names. */
+  /**
+   * Applies the pending migrations, under SET ROLE `actingRole` when given; returns their names.
+   * One batch on one connection (see applyPendingBatch); Knex's own migrator only for what that
+   * leaves to it, after freeing a lock a killed process left (it would refuse to start).
+   */
   private async applyPending(url: string, actingRole?: string): Promise<string[]> {
+    const applied = await withClient(url, async (client) => {
+      if (actingRole) await client.query(`SET ROLE ${quoteIdentifier(actingRole)}`);
+      return applyPendingBatch(client, this.source, this.batchRunner);
+    });
+    if (applied) return applied;
     const tenantDatabase = openTenantKnex(url, TenantSchemaMigrator.name, actingRole);
     try {
-      const [, applied] = (await tenantDatabase.migrate.latest({ migrationSource: this.source })) as [number, string[]];
-      return applied;
+      await freeStaleMigrationLock(tenantDatabase);
+      const [, knexApplied] = (await tenantDatabase.migrate.latest({ migrationSource: this.source })) as [number, string[]];
+      return knexApplied;
     } finally {
       await tenantDatabase.destroy();
     }
