@@ -87,27 +87,28 @@ export class RolloutStepRepository {
 
   /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */
   async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<boolean> {
-    const settle = (db: Knex) =>
-      this.unsettled(db, rolloutId, tenantId).update({
-        state: outcome.state,
-        applied: JSON.stringify(outcome.applied),
-        duration_ms: outcome.durationMs,
-        error: null,
-        updated_at: db.fn.now(),
-      });
-    // A tenant skipped on master's word has nothing more to record: one statement, no transaction.
-    if (!outcome.schema) return (await settle(this.master)) > 0;
-    return this.master.transaction(async (trx) => {
-      const count = await settle(trx);
-      if (count && outcome.schema) {
-        await trx('tenants').where({ id: tenantId }).update({
-          schema_migration: outcome.schema.migration,
-          schema_fingerprint: outcome.schema.fingerprint,
-          updated_at: trx.fn.now(),
-        });
-      }
-      return count > 0;
-    });
+    // One statement, so one round trip and an implicit transaction: the version is written only when the step settled.
+    const { rows } = await this.master.raw<{ rows: { settled: number }[] }>(
+      `WITH settled AS (
+         UPDATE rollout_tenants SET state = ?, applied = ?::jsonb, duration_ms = ?, error = NULL, updated_at = now()
+          WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'queued', 'running')
+         RETURNING tenant_id),
+       versioned AS (
+         UPDATE tenants SET schema_migration = ?, schema_fingerprint = ?, updated_at = now()
+          WHERE ?::boolean AND id IN (SELECT tenant_id FROM settled))
+       SELECT count(*)::int AS settled FROM settled`,
+      [
+        outcome.state,
+        JSON.stringify(outcome.applied),
+        outcome.durationMs,
+        rolloutId,
+        tenantId,
+        outcome.schema?.migration ?? null,
+        outcome.schema?.fingerprint ?? null,
+        outcome.schema !== undefined,
+      ],
+    );
+    return (rows[0]?.settled ?? 0) > 0;
   }
 
   /** An attempt failed and another will follow: the error is shown while the tenant stays `running`. */
