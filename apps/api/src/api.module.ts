@@ -43,6 +43,7 @@ import { TenantReads } from './org/tenant-reads';
 import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
 import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitStorage } from './rate-limit/rate-limit.storage';
+import { ServersController } from './servers/servers.controller';
 
 /**
  * What the api process runs: the registry, the producer side of the queue and the use cases
@@ -78,6 +79,7 @@ export class ApiModule {
         ApiKeysController,
         LifecycleController,
         FleetController,
+        ServersController,
         ApiHealthController,
         tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
       ],

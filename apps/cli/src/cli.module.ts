@@ -36,6 +36,14 @@ import { RolloutShowCommand } from './rollouts/rollout-show.command';
 import { RolloutWatch } from './rollouts/rollout-watch';
 import { RolloutCommand } from './rollouts/rollout.command';
 import { SeedCommand } from './seeds/seed.command';
+import { ServerAddCommand } from './servers/server-add.command';
+import { ServerDisableCommand } from './servers/server-disable.command';
+import { ServerDrainCommand } from './servers/server-drain.command';
+import { ServerEnableCommand } from './servers/server-enable.command';
+import { ServerListCommand } from './servers/server-list.command';
+import { ServerShowCommand } from './servers/server-show.command';
+import { ServerUpdateCommand } from './servers/server-update.command';
+import { ServersCommand } from './servers/servers.command';
 import { CreateCommand } from './tenants/create.command';
 import { ListCommand } from './tenants/list.command';
 import { ProvisioningWatch } from './tenants/provisioning-watch';
@@ -99,6 +107,14 @@ export class CliModule {
         RolloutShowCommand,
         RolloutResumeCommand,
         RolloutCancelCommand,
+        ServersCommand,
+        ServerAddCommand,
+        ServerListCommand,
+        ServerShowCommand,
+        ServerDrainCommand,
+        ServerEnableCommand,
+        ServerDisableCommand,
+        ServerUpdateCommand,
       ],
     };
   }

@@ -53,7 +53,7 @@ export class OrgController {
     @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const queued = await this.registerTenant.execute({ name: body.name, idempotencyKey: IdempotencyKey.transform(rawKey) });
+    const queued = await this.registerTenant.execute({ ...body, idempotencyKey: IdempotencyKey.transform(rawKey) });
     if (queued.replayed) void reply.header('Idempotent-Replayed', 'true');
     return accepted(queued);
   }
@@ -107,6 +107,7 @@ function accepted({ tenant, jobId }: QueuedTenant) {
     id: tenant.id,
     name: tenant.name,
     dbName: tenant.dbName,
+    server: tenant.server,
     status: tenant.status,
     jobId,
     statusUrl: statusUrlOf(tenant.id),

@@ -2,7 +2,15 @@ import { TENANT_STATUSES } from '@app/tenancy';
 import { z } from 'zod';
 
 export const createOrgBody = z.strictObject(
-  { name: z.string({ error: 'name is required and must be a string' }) },
+  {
+    name: z.string({ error: 'name is required and must be a string' }),
+    /** The database server to place it on; by default the active one with the most room. */
+    server: z
+      .string({ error: 'server must be the name of a database server (see GET /servers)' })
+      .min(1, { error: 'server must not be empty: name a database server, or leave it out' })
+      .max(100, { error: 'server must be at most 100 characters' })
+      .optional(),
+  },
   {
     error: (issue) => (issue.code === 'invalid_type' ? 'body must be a JSON object like {"name": "AcmeCorp"}' : undefined),
   },

@@ -13,6 +13,8 @@ export const TENANT_STATUS_RESPONSE = {
       id: { type: 'string' },
       name: { type: 'string' },
       dbName: { type: 'string' },
+      /** The database server it is placed on; null while every server is full. */
+      server: nullable({ type: 'string' }),
       status: { type: 'string' },
       step: nullable({ type: 'string' }),
       attempts: { type: 'integer' },
@@ -28,6 +30,7 @@ export const TENANT_STATUS_RESPONSE = {
       'id',
       'name',
       'dbName',
+      'server',
       'status',
       'step',
       'attempts',

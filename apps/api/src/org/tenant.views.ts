@@ -6,6 +6,7 @@ export function tenantStatusView(tenant: Tenant) {
     id: tenant.id,
     name: tenant.name,
     dbName: tenant.dbName,
+    server: tenant.server,
     status: tenant.status,
     step: tenant.step,
     attempts: tenant.attempts,

@@ -1,17 +1,22 @@
 import { RegisterTenant } from '@app/tenancy';
-import { Command } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import type { CommandOutcome } from '../command/cli-command';
+import { nonEmpty } from '../command/option-values';
 import { WaitingCommand, WaitOptions } from '../command/waiting-command';
 import { Terminal } from '../output/terminal';
 import { ProvisioningWatch } from './provisioning-watch';
 import { tenantText, tenantView } from './tenant.view';
+
+interface CreateOptions extends WaitOptions {
+  server?: string;
+}
 
 @Command({
   name: 'create',
   arguments: '<name>',
   description: 'register a tenant and queue its provisioning (as POST /org/create does)',
 })
-export class CreateCommand extends WaitingCommand {
+export class CreateCommand extends WaitingCommand<CreateOptions> {
   constructor(
     terminal: Terminal,
     private readonly register: RegisterTenant,
@@ -20,9 +25,9 @@ export class CreateCommand extends WaitingCommand {
     super(terminal);
   }
 
-  protected async execute([name]: string[], options: WaitOptions): Promise<CommandOutcome> {
+  protected async execute([name]: string[], options: CreateOptions): Promise<CommandOutcome> {
     await this.queues.assertReachable();
-    const { tenant, jobId } = await this.register.execute({ name: name! });
+    const { tenant, jobId } = await this.register.execute({ name: name!, server: options.server });
     if (!options.wait) {
       const view = { ...tenantView(tenant), jobId };
       return { data: view, text: `${tenantText(view)}\nfollow it with: tenants show ${tenant.id}` };
@@ -36,5 +41,13 @@ export class CreateCommand extends WaitingCommand {
     } finally {
       progress.stop();
     }
+  }
+
+  @Option({
+    flags: '--server <server>',
+    description: 'the database server to place it on (default: the active one with the most room)',
+  })
+  parseServer(value: string): string {
+    return nonEmpty(value);
   }
 }

@@ -11,6 +11,7 @@ export function tenantView(tenant: Tenant) {
     name: tenant.name,
     slug: tenant.slug,
     dbName: tenant.dbName,
+    server: tenant.server,
     status: tenant.status,
     step: tenant.step,
     attempts: tenant.attempts,
@@ -31,8 +32,16 @@ export type TenantView = ReturnType<typeof tenantView>;
 
 export function tenantsText(tenants: TenantView[]): string {
   if (tenants.length === 0) return 'no tenants';
-  const header = ['ID', 'SLUG', 'STATUS', 'SCHEMA', 'CREATED', 'NAME'];
-  const row = (t: TenantView) => [t.id, t.slug, statusText(t), textValue(t.schemaMigration), textValue(t.createdAt), t.name];
+  const header = ['ID', 'SLUG', 'STATUS', 'SERVER', 'SCHEMA', 'CREATED', 'NAME'];
+  const row = (t: TenantView) => [
+    t.id,
+    t.slug,
+    statusText(t),
+    textValue(t.server),
+    textValue(t.schemaMigration),
+    textValue(t.createdAt),
+    t.name,
+  ];
   return textTable([header, ...tenants.map(row)]);
 }
 

@@ -4,10 +4,11 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { TenantError } from '../errors/tenant-error';
 import { withDatabase } from '../postgres/connection-url';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
-import { DatabaseServerUsage } from './database-server';
+import { DatabaseServerUsage, SERVER_NAME, SERVER_NAME_RULE } from './database-server';
 import { serverSecretOwner } from './database-server.directory';
 import { DatabaseServerRepository } from './database-server.repository';
 import { checkServerLogin } from './server-rights.check';
+import { serverUrlProblem } from './server-url';
 
 export interface NewServerRequest {
   name: string;
@@ -30,6 +31,9 @@ export class AddDatabaseServer {
   ) {}
 
   async execute(request: NewServerRequest): Promise<DatabaseServerUsage> {
+    if (!SERVER_NAME.test(request.name)) throw TenantError.serverRejected(request.name, SERVER_NAME_RULE);
+    const urlProblem = serverUrlProblem(request.url);
+    if (urlProblem) throw TenantError.serverRejected(request.name, `its URL ${urlProblem}`);
     if (await this.servers.find(request.name)) throw TenantError.serverExists(request.name);
     const adminUrl = withDatabase(request.url, 'postgres');
     const login = await checkServerLogin(adminUrl);

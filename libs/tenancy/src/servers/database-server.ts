@@ -7,6 +7,7 @@ export type ServerState = (typeof SERVER_STATES)[number];
 
 /** Lowercase letters, digits and dashes, starting with a letter: it appears in URLs, logs and lock keys. */
 export const SERVER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const SERVER_NAME_RULE = 'a server name is 1 to 40 lowercase letters, digits and dashes, starting with a letter';
 
 export interface DatabaseServer {
   name: string;

@@ -25,6 +25,12 @@ export class ListDatabaseServers {
     return Promise.all(servers.map(async (server) => ({ ...server, ...(await this.reach(server.name)) })));
   }
 
+  /** One server, as `execute` reports each. */
+  async show(name: string): Promise<DatabaseServerReport> {
+    const server = await this.servers.get(name);
+    return { ...server, ...(await this.reach(name)) };
+  }
+
   private async reach(name: string): Promise<Pick<DatabaseServerReport, 'reachable' | 'unreachableReason'>> {
     try {
       const url = new URL(await this.directory.adminUrl(name));

@@ -1,0 +1,44 @@
+import { AddDatabaseServer } from '@app/tenancy';
+import { Option, SubCommand } from 'nest-commander';
+import { CliCommand, CommandOutcome } from '../command/cli-command';
+import { wholeNumber } from '../command/option-values';
+import { OutputMode, Terminal } from '../output/terminal';
+import { MAX_CAPACITY } from './server-capacity';
+import { serverText, serverView } from './server.view';
+
+interface AddOptions extends OutputMode {
+  url: string;
+  capacity: number;
+}
+
+/** The URL is never printed back, nor parsed by commander, whose errors would quote it. */
+@SubCommand({
+  name: 'add',
+  arguments: '<name>',
+  description: 'register a server once its login was tried (a role with CREATEDB and CREATEROLE, PostgreSQL 14+)',
+})
+export class ServerAddCommand extends CliCommand<AddOptions> {
+  constructor(
+    terminal: Terminal,
+    private readonly addServer: AddDatabaseServer,
+  ) {
+    super(terminal);
+  }
+
+  protected async execute([name]: string[], { url, capacity }: AddOptions): Promise<CommandOutcome> {
+    const added = await this.addServer.execute({ name: name!, url, capacity });
+    // Its login has just answered.
+    const server = serverView({ ...added, reachable: true });
+    return { data: server, text: serverText(server) };
+  }
+
+  @Option({ flags: '--url <url>', description: "the provisioner's postgres:// URL on it (kept sealed)", required: true })
+  parseUrl(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--capacity <n>', description: `the most tenant databases it may hold, 1 to ${MAX_CAPACITY}`, required: true })
+  parseCapacity(value: string): number {
+    return wholeNumber(value, 1, MAX_CAPACITY);
+  }
+}
