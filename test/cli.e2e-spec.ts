@@ -94,8 +94,8 @@ describe('tenants CLI', () => {
     expect(search.items.map((t: any) => t.id)).toEqual([acme.id]);
 
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^ID +SLUG +STATUS +SCHEMA +CREATED +NAME\n/);
-    expect(text.stdout).toMatch(new RegExp(`^${acme.id} +acme_corp +ready +\\S+ +\\S+ +Acme Corp$`, 'm'));
+    expect(text.stdout).toMatch(/^ID +SLUG +STATUS +SERVER +SCHEMA +CREATED +NAME\n/);
+    expect(text.stdout).toMatch(new RegExp(`^${acme.id} +acme_corp +ready +default +\\S+ +\\S+ +Acme Corp$`, 'm'));
   });
 
   it('show finds a tenant by slug or id', async () => {

@@ -83,6 +83,7 @@ export * from './servers/database-server.directory';
 export * from './servers/database-server.providers';
 export * from './servers/database-server.repository';
 export * from './servers/list-database-servers.use-case';
+export * from './servers/server-url';
 export * from './servers/tenant-placement';
 export * from './secrets/tenant-secret.cipher';
 export * from './tenant-databases/internal-database-names';
