@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { FleetQueue } from './fleet-queue.service';
+import type { RolloutOptions } from './rollout';
 import { RolloutRepository } from './rollout.repository';
 import { RolloutStepRepository } from './rollout-step.repository';
 
@@ -32,7 +33,17 @@ export class RolloutDispatcher {
     await this.rollouts.completeIfDone(rolloutId);
   }
 
-  /** After a tenant settled: the next tenants may be due, or nothing may be left. */
+  /**
+   * After one of its tenants settled. Only the end of a canary makes tenants due: without one,
+   * startQueueing (or a resume's reconcile) queued every tenant, so what is left is to see
+   * whether nothing is.
+   */
+  async afterSettled(rolloutId: string, options: RolloutOptions): Promise<void> {
+    if (options.canary !== undefined) await this.advance(rolloutId);
+    else await this.rollouts.completeIfDone(rolloutId);
+  }
+
+  /** The next tenants may be due, or nothing may be left. */
   async advance(rolloutId: string): Promise<void> {
     const due = await this.steps.releaseDue(rolloutId);
     // A resumed rollout's tenants may have finished jobs from before: ensureJobs replaces those.

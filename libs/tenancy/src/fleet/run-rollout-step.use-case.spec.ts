@@ -78,7 +78,7 @@ describe('RunRolloutStep', () => {
     expect(steps.recordOutcome).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, { state: 'skipped', applied: [], durationMs: 0 });
     expect(lock.tryRunExclusive).not.toHaveBeenCalled();
     expect(migrator.migrateAsTenant).not.toHaveBeenCalled();
-    expect(dispatcher.advance).toHaveBeenCalledWith(IDS.rolloutId);
+    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything());
   });
 
   it.each([
@@ -108,7 +108,7 @@ describe('RunRolloutStep', () => {
       schema: VERSION,
       durationMs: expect.any(Number),
     });
-    expect(dispatcher.advance).toHaveBeenCalledWith(IDS.rolloutId);
+    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything());
   });
 
   it('records a tenant with nothing pending as skipped, with its schema version (a tenant from before versions were kept)', async () => {
@@ -156,7 +156,7 @@ describe('RunRolloutStep', () => {
       await expect(run.execute({ ...IDS, final: false })).rejects.toBe(failure);
       expect(steps.recordAttemptError).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, failure.message);
       expect(steps.recordFailure).not.toHaveBeenCalled();
-      expect(dispatcher.advance).not.toHaveBeenCalled();
+      expect(dispatcher.afterSettled).not.toHaveBeenCalled();
     });
 
     it('fails it on the last attempt and stops the rollout (no continueOnError)', async () => {
@@ -167,7 +167,7 @@ describe('RunRolloutStep', () => {
         durationMs: expect.any(Number),
         stopReason: `tenant acme failed: ${failure.message}`,
       });
-      expect(dispatcher.advance).toHaveBeenCalledWith(IDS.rolloutId);
+      expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything());
     });
 
     it('lets the rest go on with continueOnError, past the canary', async () => {

@@ -49,17 +49,17 @@ export class RunRolloutStep {
     if (!step || !isDue(step)) return 'nothing';
     if (step.kind === 'migrate' && step.targetFingerprint !== null && step.schemaFingerprint === step.targetFingerprint) {
       const settled = await this.steps.recordOutcome(rolloutId, tenantId, { state: 'skipped', applied: [], durationMs: 0 });
-      if (settled) await this.dispatcher.advance(rolloutId);
+      if (settled) await this.dispatcher.afterSettled(rolloutId, step.options);
       return settled ? 'skipped' : 'nothing';
     }
     const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), () => this.runLocked(step, final));
     if (!run.acquired) throw TenantError.busy(tenantId);
     // Outside the tenant's lock: what settled may let the next tenants go, or end the rollout.
     if (!('error' in run.value)) {
-      if (run.value.result !== 'nothing') await this.dispatcher.advance(rolloutId);
+      if (run.value.result !== 'nothing') await this.dispatcher.afterSettled(rolloutId, step.options);
       return run.value.result;
     }
-    if (run.value.settled) await this.dispatcher.advance(rolloutId);
+    if (run.value.settled) await this.dispatcher.afterSettled(rolloutId, step.options);
     throw run.value.error;
   }
 
