@@ -6,32 +6,23 @@ import {
   ProvisioningQueue,
   ProvisionTenant,
   RunRolloutStep,
-  TenantDatabaseAdmin,
-  TenantDatabaseProvisioner,
-  TenantServerCatalog,
   TenantSchemaMigrator,
-  TenantServerModule,
   TenantSeeder,
-  TenantTemplate,
-  WarmPool,
+  TenantServerToolkits,
 } from '@app/tenancy';
 import { ApiModule } from '../apps/api/src/api.module';
 import { TenantApiModule } from '../apps/tenant-api/src/tenant-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
-import { TENANT_SERVER_POOL } from '../libs/tenancy/src/tenant-server/tenant-server.tokens';
 import { TestStack } from './support/test-stack';
 
-/** What only a worker may build: the provisioner's connection to the tenant server and everything that uses it. */
+/**
+ * What only a worker may build: the provisioner's connections to the database servers (the
+ * toolkits hold them, and every catalog, admin, template and warm pool made on them) and what uses them.
+ */
 const WORKER_MACHINERY = {
-  TenantServerModule,
-  TENANT_SERVER_POOL,
-  TenantDatabaseAdmin,
-  TenantServerCatalog,
+  TenantServerToolkits,
   TenantSchemaMigrator,
   TenantSeeder,
-  TenantTemplate,
-  WarmPool,
-  TenantDatabaseProvisioner,
   ProvisionTenant,
   // Migrates tenant databases: the api records rollouts, only workers run them.
   RunRolloutStep,

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
-import { RegisterTenant, TenantDatabaseAdmin, TenantDatabaseProvisioner, TenantServerModule } from '@app/tenancy';
+import { ProvisionTenant, RegisterTenant, TenantServerToolkits } from '@app/tenancy';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from '../apps/cli/src/cli.module';
-import { TENANT_SERVER_POOL } from '../libs/tenancy/src/tenant-server/tenant-server.tokens';
 import { CliBuild } from './support/cli-process';
 import { TestStack } from './support/test-stack';
 
@@ -216,7 +215,7 @@ describe('tenants CLI', () => {
     try {
       const tokens = [...app.get(ModulesContainer).values()].flatMap((module) => [module.metatype, ...module.providers.keys()]);
       expect(tokens).toContain(RegisterTenant);
-      for (const machinery of [TenantServerModule, TENANT_SERVER_POOL, TenantDatabaseAdmin, TenantDatabaseProvisioner]) {
+      for (const machinery of [TenantServerToolkits, ProvisionTenant]) {
         expect(tokens).not.toContain(machinery);
       }
     } finally {

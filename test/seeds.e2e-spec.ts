@@ -14,6 +14,8 @@ import {
   TenantRoleLogin,
   TenantSecretCipher,
   TenantSeeder,
+  DatabaseServerDirectory,
+  DatabaseServerRepository,
 } from '@app/tenancy';
 import { Client } from 'pg';
 import { createReadyTenant, ReadyTenant } from './support/ready-tenant';
@@ -53,7 +55,15 @@ class SeedingModule {
     return {
       module: SeedingModule,
       imports: [TenancyConfigModule.forRoot(config), MasterDatabaseModule],
-      providers: [TenantRepository, TenantSecretCipher, TenantRoleLogin, TenantSeeder, SeedTenants],
+      providers: [
+        TenantRepository,
+        TenantSecretCipher,
+        DatabaseServerRepository,
+        DatabaseServerDirectory,
+        TenantRoleLogin,
+        TenantSeeder,
+        SeedTenants,
+      ],
     };
   }
 }

@@ -96,7 +96,7 @@ export * from './tenant-databases/tenant-migration-files';
 export * from './tenant-databases/tenant-schema.migrator';
 export * from './tenant-databases/tenant-seeder';
 export * from './tenant-databases/tenant-server.catalog';
+export * from './tenant-databases/tenant-server.toolkits';
 export * from './tenant-databases/tenant-template';
 export * from './tenant-databases/warm-pool';
 export * from './tenant-databases/warm-spare.repository';
-export * from './tenant-server/tenant-server.module';

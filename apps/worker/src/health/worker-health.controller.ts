@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DependencyHealthIndicator, WarmPool } from '@app/tenancy';
+import { DependencyHealthIndicator, TenantServerToolkits } from '@app/tenancy';
 import type { Worker } from 'bullmq';
 import { RolloutTenantProcessor } from '../fleet/rollout-tenant.processor';
 import { ProvisionTenantProcessor } from '../provisioning/provision-tenant.processor';
@@ -13,10 +13,10 @@ export class WorkerHealthController {
     private readonly dependencies: DependencyHealthIndicator,
     private readonly processor: ProvisionTenantProcessor,
     private readonly fleetProcessor: RolloutTenantProcessor,
-    private readonly pool: WarmPool,
+    private readonly servers: TenantServerToolkits,
   ) {}
 
-  /** Readiness: the master database, Redis, and the BullMQ workers taking jobs; the warm pool's level. */
+  /** Readiness: the master database, Redis, and the BullMQ workers taking jobs; the warm pools' levels, per server. */
   @Get()
   @HealthCheck()
   check() {
@@ -26,8 +26,18 @@ export class WorkerHealthController {
       () => this.running('provisioning_worker', this.processor.worker),
       () => this.running('fleet_worker', this.fleetProcessor.worker),
       // An empty pool only makes provisioning slower, so it never marks the worker unhealthy.
-      () => this.dependencies.probe('warm_pool', () => this.pool.level()),
+      () => this.dependencies.probe('warm_pool', () => this.warmPoolLevels()),
     ]);
+  }
+
+  private async warmPoolLevels() {
+    const toolkits = await this.servers.accepting();
+    const levels = await Promise.all(toolkits.map(async ({ server, warmPool }) => ({ server, ...(await warmPool.level()) })));
+    return {
+      size: levels.reduce((sum, level) => sum + level.size, 0),
+      target: levels.reduce((sum, level) => sum + level.target, 0),
+      servers: levels,
+    };
   }
 
   private running(key: string, worker: Worker) {

@@ -1,12 +1,12 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ProvisioningQueue, TenantTemplate, WarmPool } from '@app/tenancy';
+import { ProvisioningQueue, TenantServerToolkit, TenantServerToolkits } from '@app/tenancy';
 import { PinoLogger } from 'nestjs-pino';
 import { PeriodicTask } from '../scheduling/periodic-task';
 
 const REFILL_INTERVAL_MS = 1000;
 
 /**
- * Keeps the template current and the warm pool topped up, in the background. Refilling waits
+ * Keeps each active server's template current and its warm pool topped up, in the background. Refilling waits
  * while tenants are queued: a spare costs a CREATE DATABASE, the same disk work as the tenants
  * in the queue, and a burst is over sooner without it.
  */
@@ -18,8 +18,7 @@ export class WarmPoolRefiller implements OnApplicationBootstrap, BeforeApplicati
   );
 
   constructor(
-    private readonly template: TenantTemplate,
-    private readonly pool: WarmPool,
+    private readonly servers: TenantServerToolkits,
     private readonly queue: ProvisioningQueue,
     private readonly logger: PinoLogger,
   ) {
@@ -34,9 +33,18 @@ export class WarmPoolRefiller implements OnApplicationBootstrap, BeforeApplicati
     return this.schedule.stop();
   }
 
-  private async refresh(): Promise<unknown> {
-    if (!this.pool.enabled) return this.template.ensureBuilt();
+  private async refresh(): Promise<void> {
+    for (const toolkit of await this.servers.accepting()) {
+      // One server away must not keep the others' templates and spares from being made.
+      await this.refreshOn(toolkit).catch((error: unknown) =>
+        this.logger.warn({ err: error, server: toolkit.server }, 'could not refresh the template or the warm pool'),
+      );
+    }
+  }
+
+  private async refreshOn({ template, warmPool }: TenantServerToolkit): Promise<unknown> {
+    if (!warmPool.enabled) return template.ensureBuilt();
     if (await this.queue.isBusy()) return undefined;
-    return this.pool.refill();
+    return warmPool.refill();
   }
 }

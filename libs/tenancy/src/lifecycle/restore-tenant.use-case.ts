@@ -53,7 +53,8 @@ export class RestoreTenant {
     }
     const named = this.newTenant(options.as);
     const source = await this.archiveOf(found, options.backup);
-    const created = await this.lifecycle.createRestoring(named, source);
+    // On the server the backup's tenant was on (capacity is not checked for restores).
+    const created = await this.lifecycle.createRestoring(named, source, found.server);
     return this.requests.queued(created, 'restore');
   }
 

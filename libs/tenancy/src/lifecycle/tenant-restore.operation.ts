@@ -12,10 +12,9 @@ import { scramSha256Verifier } from '../secrets/scram-verifier';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { InternalDatabaseNames } from '../tenant-databases/internal-database-names';
 import { tenantMark } from '../tenant-databases/service-marks';
-import { TenantAccessAdmin } from '../tenant-databases/tenant-access.admin';
-import { TenantDatabaseAdmin } from '../tenant-databases/tenant-database.admin';
+import { DatabaseServerDirectory } from '../servers/database-server.directory';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
-import { TenantServerCatalog } from '../tenant-databases/tenant-server.catalog';
+import { TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { archiveLogin } from './archive-login';
 
 /**
@@ -31,10 +30,9 @@ export class TenantRestoreOperation {
   private readonly names: InternalDatabaseNames;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
-    private readonly access: TenantAccessAdmin,
-    private readonly admin: TenantDatabaseAdmin,
-    private readonly catalog: TenantServerCatalog,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>,
+    private readonly servers: TenantServerToolkits,
+    private readonly addresses: DatabaseServerDirectory,
     private readonly lifecycle: TenantLifecycleRepository,
     private readonly cipher: TenantSecretCipher,
     private readonly files: BackupFiles,
@@ -46,9 +44,10 @@ export class TenantRestoreOperation {
   }
 
   async run(tenant: Tenant): Promise<void> {
-    const found = await this.access.find(tenant);
+    const { access, admin, catalog } = await this.servers.forTenant(tenant);
+    const found = await access.find(tenant);
     if (found.database === 'valid') return;
-    if (found.database === 'invalid') await this.admin.drop(tenant.dbName);
+    if (found.database === 'invalid') await admin.drop(tenant.dbName);
     if (found.role?.privileged.length) {
       throw TenantError.foreignDatabaseObject(
         'role',
@@ -65,16 +64,16 @@ export class TenantRestoreOperation {
 
     const building = this.names.newTenantDatabase(tenant.id);
     // Whatever an interrupted attempt loaded is of no use: start from an empty database.
-    if ((await this.catalog.describeDatabase(building)).state !== 'missing') await this.admin.drop(building);
-    if (!(await this.admin.createDatabase(building)))
+    if ((await catalog.describeDatabase(building)).state !== 'missing') await admin.drop(building);
+    if (!(await admin.createDatabase(building)))
       throw new Error(`database "${building}" appeared while being made; the attempt will be retried`);
-    if (found.role) await this.admin.handOverToExistingRole({ name: building }, owner);
-    else await this.admin.handOverToNewRole({ name: building }, owner);
+    if (found.role) await admin.handOverToExistingRole({ name: building }, owner);
+    else await admin.handOverToNewRole({ name: building }, owner);
 
-    const maintenanceUrl = this.config.tenantServer.maintenanceUrl;
-    await this.tool.restore(archiveLogin(maintenanceUrl, building, tenant.dbRole, password), archive.path);
-    await this.migrator.migrateAsTenant(withCredentials(withDatabase(maintenanceUrl, building), tenant.dbRole, password));
-    await this.admin.renameDatabase(building, tenant.dbName);
+    const address = await this.addresses.address(tenant.server!);
+    await this.tool.restore(archiveLogin(address, building, tenant.dbRole, password), archive.path);
+    await this.migrator.migrateAsTenant(withCredentials(withDatabase(address, building), tenant.dbRole, password));
+    await admin.renameDatabase(building, tenant.dbName);
     this.logger.info({ backup: archive.path, checksum: archive.checksum }, 'tenant database restored');
   }
 
@@ -83,11 +82,12 @@ export class TenantRestoreOperation {
    * nothing of it left on the server. Only what carries the tenant's mark.
    */
   async cleanUp(tenant: Tenant): Promise<void> {
-    const found = await this.access.find(tenant);
-    await this.admin.drop(this.names.newTenantDatabase(tenant.id));
+    const { access, admin } = await this.servers.forTenant(tenant);
+    const found = await access.find(tenant);
+    await admin.drop(this.names.newTenantDatabase(tenant.id));
     // A valid one under the tenant's name is a finished restore: never dropped here.
-    if (found.database === 'invalid') await this.admin.drop(tenant.dbName);
-    if (found.role) await this.admin.dropRole(tenant.dbRole);
+    if (found.database === 'invalid') await admin.drop(tenant.dbName);
+    if (found.role) await admin.dropRole(tenant.dbRole);
   }
 
   /** The first password stored for this restore stays, so a retried attempt sets the same one. */

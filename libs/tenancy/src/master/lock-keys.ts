@@ -10,10 +10,10 @@ export const LOCK_KEYS = {
   resealLegacyPasswords: 'tenancy:reseal-legacy-passwords',
   /** Gives the running rollouts' tenants their jobs again after a crash, and moves the rollouts along. */
   rolloutReconciler: 'tenancy:rollout-reconciler',
-  /** One template builder per tenant database prefix. */
-  template: (tenantDbPrefix: string) => `tenancy:template:${tenantDbPrefix}`,
-  /** One warm-pool refiller per tenant database prefix. */
-  warmPool: (tenantDbPrefix: string) => `tenancy:pool:${tenantDbPrefix}`,
+  /** One template builder per tenant database prefix and server. */
+  template: (tenantDbPrefix: string, server: string) => `tenancy:template:${tenantDbPrefix}@${server}`,
+  /** One warm-pool refiller per tenant database prefix and server. */
+  warmPool: (tenantDbPrefix: string, server: string) => `tenancy:pool:${tenantDbPrefix}@${server}`,
 } as const;
 
 /** The advisory lock held by whoever changes a tenant's database or role. */

@@ -8,7 +8,9 @@ import { tenantLockKey } from '../master/lock-keys';
 import type { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
+import { TenantPlacement } from '../servers/tenant-placement';
 import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.provisioner';
+import { TenantServerToolkit, TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { MigrationLoadError } from '../postgres/migration-load.error';
 import { ProvisionTenant } from './provision-tenant.use-case';
 
@@ -21,7 +23,14 @@ function automock(token: unknown): Record<string, jest.Mock> {
 
 const TENANT_ID = 'tenant-1';
 const tenant = (status: Tenant['status']) =>
-  ({ id: TENANT_ID, status, dbName: 'tenant_acme', dbRole: 'tenant_acme', dbPasswordEncrypted: 'sealed' }) as Tenant;
+  ({
+    id: TENANT_ID,
+    status,
+    dbName: 'tenant_acme',
+    dbRole: 'tenant_acme',
+    dbPasswordEncrypted: 'sealed',
+    server: 'default',
+  }) as Tenant;
 const connectionError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 const VERSION = { migration: '20250101000000_create_users_table', fingerprint: 'f'.repeat(64) };
 const foreignDatabase = () => TenantError.foreignDatabaseObject('database', 'tenant_acme', 'was not made by this service');
@@ -33,6 +42,8 @@ describe('ProvisionTenant', () => {
   let lock: jest.Mocked<AdvisoryLock>;
   let events: jest.Mocked<TenantEventsPublisher>;
   let logger: jest.Mocked<PinoLogger>;
+  let servers: jest.Mocked<TenantServerToolkits>;
+  let placement: jest.Mocked<TenantPlacement>;
 
   beforeEach(async () => {
     const module = await Test.createTestingModule({ providers: [ProvisionTenant] })
@@ -40,7 +51,10 @@ describe('ProvisionTenant', () => {
       .compile();
     provision = module.get(ProvisionTenant);
     tenants = jest.mocked(module.get(TenantRepository));
-    databases = jest.mocked(module.get(TenantDatabaseProvisioner));
+    databases = jest.mocked(automock(TenantDatabaseProvisioner) as unknown as TenantDatabaseProvisioner);
+    servers = jest.mocked(module.get(TenantServerToolkits));
+    servers.for.mockResolvedValue({ provisioner: databases } as unknown as TenantServerToolkit);
+    placement = jest.mocked(module.get(TenantPlacement));
     lock = jest.mocked(module.get(AdvisoryLock));
     events = jest.mocked(module.get(TenantEventsPublisher));
     logger = jest.mocked(module.get(PinoLogger));
@@ -75,6 +89,29 @@ describe('ProvisionTenant', () => {
     expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), 'template');
     expect(databases.migrate.mock.invocationCallOrder[0]).toBeLessThan(databases.seed.mock.invocationCallOrder[0]!);
     expect(databases.seed.mock.invocationCallOrder[0]).toBeLessThan(tenants.markReady.mock.invocationCallOrder[0]!);
+  });
+
+  it('provisions on the server recorded for the tenant', async () => {
+    tenants.startAttempt.mockResolvedValue({ ...tenant('provisioning'), server: 'eu-2' });
+    await provision.execute({ tenantId: TENANT_ID, final: false });
+    expect(servers.for).toHaveBeenCalledWith('eu-2');
+    expect(placement.placeWaiting).not.toHaveBeenCalled();
+  });
+
+  it('places a tenant recorded while every server was full, then provisions it there', async () => {
+    tenants.startAttempt.mockResolvedValue({ ...tenant('provisioning'), server: null });
+    placement.placeWaiting.mockResolvedValue('eu-3');
+    await provision.execute({ tenantId: TENANT_ID, final: false });
+    expect(servers.for).toHaveBeenCalledWith('eu-3');
+    expect(tenants.markReady).toHaveBeenCalled();
+  });
+
+  it('leaves a tenant no server has room for waiting, never failed, even on its last attempt', async () => {
+    tenants.startAttempt.mockResolvedValue({ ...tenant('provisioning'), server: null });
+    placement.placeWaiting.mockResolvedValue(undefined);
+    await expect(provision.execute({ tenantId: TENANT_ID, final: true })).rejects.toMatchObject({ code: 'no_server_capacity' });
+    expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, expect.stringContaining('capacity'), false);
+    expect(databases.createDatabase).not.toHaveBeenCalled();
   });
 
   it('does nothing when the tenant needs no attempt (already ready, or gone)', async () => {

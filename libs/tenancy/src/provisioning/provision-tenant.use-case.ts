@@ -8,7 +8,9 @@ import { isMigrationLoadError } from '../postgres/migration-load.error';
 import { Tenant } from '../registry/tenant';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
-import { TenantDatabaseProvisioner, TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
+import { TenantPlacement } from '../servers/tenant-placement';
+import { TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
+import { TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { tenantLockKey } from '../master/lock-keys';
 
 export interface ProvisioningAttempt {
@@ -25,7 +27,8 @@ export interface ProvisioningAttempt {
 export class ProvisionTenant {
   constructor(
     private readonly tenants: TenantRepository,
-    private readonly databases: TenantDatabaseProvisioner,
+    private readonly servers: TenantServerToolkits,
+    private readonly placement: TenantPlacement,
     private readonly cipher: TenantSecretCipher,
     private readonly lock: AdvisoryLock,
     private readonly events: TenantEventsPublisher,
@@ -50,26 +53,31 @@ export class ProvisionTenant {
 
   private async provision(tenant: Tenant): Promise<void> {
     await this.events.publish(tenant);
+    // Recorded while every server was full: it waits (without spending attempts) until one has room.
+    const server = tenant.server ?? (await this.placement.placeWaiting(tenant.id));
+    if (!server) throw TenantError.noServerCapacity(tenant.id);
+    const { provisioner } = await this.servers.for(server);
     const spec: TenantDatabaseSpec = {
       tenantId: tenant.id,
       dbName: tenant.dbName,
       role: tenant.dbRole,
       password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
     };
-    const { origin, sealedPassword } = await this.databases.createDatabase(spec);
+    const { origin, sealedPassword } = await provisioner.createDatabase(spec);
     // A warm spare's role brings its own password, which replaces the one stored for this attempt.
     if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
     else await this.tenants.recordDatabaseCreated(tenant.id);
-    const schema = await this.databases.migrate(spec, origin);
-    const seeds = await this.databases.seed(spec, origin);
+    const schema = await provisioner.migrate(spec, origin);
+    const seeds = await provisioner.seed(spec, origin);
     // Master records where the database stands, so a fleet rollout skips a current tenant on one read.
     await this.events.publish(await this.tenants.markReady(tenant.id, schema));
-    this.logger.info({ origin, seeds }, 'tenant database ready');
+    this.logger.info({ origin, seeds, server }, 'tenant database ready');
   }
 
-  /** An unreachable server, or a migration file that cannot load, is not the tenant's fault: it never makes the tenant `failed`. */
+  /** An unreachable or full server, or a migration file that cannot load, is not the tenant's fault: it never makes the tenant `failed`. */
   private async recordFailure(tenantId: string, error: unknown, final: boolean): Promise<void> {
-    const terminal = final && !isConnectionError(error) && !isMigrationLoadError(error);
+    const terminal =
+      final && !isConnectionError(error) && !isMigrationLoadError(error) && !isTenantError(error, 'no_server_capacity');
     try {
       const tenant = await this.tenants.recordAttemptFailure(tenantId, describe(error), terminal);
       if (terminal) await this.events.publish(tenant);

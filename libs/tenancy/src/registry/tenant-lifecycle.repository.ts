@@ -101,14 +101,15 @@ export class TenantLifecycleRepository {
     );
   }
 
-  /** A new tenant whose database comes from an archive (`restore --as`). */
-  async createRestoring(tenant: NewTenant, source: RestoreSource): Promise<Tenant> {
+  /** A new tenant whose database comes from an archive (`restore --as`), made on `server`. */
+  async createRestoring(tenant: NewTenant, source: RestoreSource, server: string | null): Promise<Tenant> {
     return this.holdingName(undefined, async () => {
       const [row] = await this.rows()
         .insert({
           name: tenant.name,
           slug: tenant.slug,
           db_name: tenant.dbName,
+          server,
           status: 'provisioning',
           step: 'started',
           operation: 'restore',

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { escapeLiteral, Pool } from 'pg';
 import { TenantError } from '../errors/tenant-error';
 import { quoteIdentifier as q } from '../postgres/quote-identifier';
-import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
 import { tenantMark } from './service-marks';
 import { DatabaseFacts, RoleFacts, TenantServerCatalog } from './tenant-server.catalog';
 
@@ -24,10 +22,9 @@ export interface TenantObjects {
  * when it created it), so nothing here runs in a database a tenant could have touched. Nothing
  * without the tenant's mark is ever changed.
  */
-@Injectable()
 export class TenantAccessAdmin {
   constructor(
-    @Inject(TENANT_SERVER_POOL) private readonly server: Pool,
+    private readonly server: Pool,
     private readonly catalog: TenantServerCatalog,
   ) {}
 

@@ -1,12 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { escapeLiteral, Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.tokens';
 import { withDatabase } from '../postgres/connection-url';
 import { createDatabase } from '../postgres/create-database';
 import { QuotedIdentifier, quoteIdentifier as q } from '../postgres/quote-identifier';
 import { withClient } from '../postgres/with-client';
-import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
 import { TenantServerCatalog } from './tenant-server.catalog';
 
 const UNDEFINED_OBJECT = '42704';
@@ -36,12 +33,11 @@ export type SpareClaim = { claimed: true } | { claimed: false; reason: 'gone' | 
  * superuser: the provisioner makes itself a member of each role it creates so it may act for it.
  * Callers pass names and values; every statement is written here, its identifiers quoted.
  */
-@Injectable()
 export class TenantDatabaseAdmin {
   constructor(
-    @Inject(TENANT_SERVER_POOL) private readonly server: Pool,
+    private readonly server: Pool,
     private readonly catalog: TenantServerCatalog,
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
+    private readonly config: Pick<AppConfig, 'tenants' | 'tenantServer'>,
   ) {}
 
   /** Creates an empty database; false when it exists already. */

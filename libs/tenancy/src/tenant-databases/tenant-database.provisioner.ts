@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.tokens';
 import { TenantError } from '../errors/tenant-error';
 import type { SchemaVersion } from '../registry/tenant';
 import { scramSha256Verifier } from '../secrets/scram-verifier';
@@ -39,13 +38,12 @@ const TEMPLATE_BUSY_CODES = new Set(['55006', '3D000']);
  * up to date, migrations then seeds. A database or role with the tenant's name that does not
  * carry this tenant's mark is never touched.
  */
-@Injectable()
 export class TenantDatabaseProvisioner {
   private readonly logger = new Logger(TenantDatabaseProvisioner.name);
   private readonly names: InternalDatabaseNames;
 
   constructor(
-    @Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>,
+    config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,

@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { TENANT_SERVER_POOL } from '../tenant-server/tenant-server.tokens';
 
 /** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
 const INVALID_DATABASE_CONNLIMIT = -2;
@@ -33,9 +31,8 @@ interface DatabaseRow {
 type RoleRow = { mark: string | null } & Record<PrivilegedRoleAttribute, boolean>;
 
 /** What the tenant server's catalogs say about databases and roles; reads only. */
-@Injectable()
 export class TenantServerCatalog {
-  constructor(@Inject(TENANT_SERVER_POOL) private readonly server: Pool) {}
+  constructor(private readonly server: Pool) {}
 
   async describeDatabase(dbName: string): Promise<DatabaseFacts> {
     const result = await this.server.query<DatabaseRow>(

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
 import type { SchemaVersion } from '../registry/tenant';
 import { LOCK_KEYS } from '../master/lock-keys';
@@ -18,7 +17,6 @@ const COMMENT_PREFIX = 'tenancy template v2 ';
  * A database with every tenant migration and seed applied, which new tenant databases are cloned
  * from (as pgtestdb and IntegreSQL do). It is rebuilt whenever the tenant migrations or seeds change.
  */
-@Injectable()
 export class TenantTemplate {
   private readonly logger = new Logger(TenantTemplate.name);
   private readonly names: InternalDatabaseNames;
@@ -26,12 +24,13 @@ export class TenantTemplate {
   private migrations?: Promise<SchemaVersion>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
+    private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly catalog: TenantServerCatalog,
     private readonly migrator: TenantSchemaMigrator,
     private readonly seeder: TenantSeeder,
     private readonly lock: AdvisoryLock,
+    private readonly server: string,
   ) {
     this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
   }
@@ -72,7 +71,7 @@ export class TenantTemplate {
     if (!this.config.tenants.templateEnabled) return undefined;
     const existing = await this.usable();
     if (existing) return existing;
-    const run = await this.lock.tryRunExclusive(LOCK_KEYS.template(this.config.tenants.databasePrefix), async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.template(this.config.tenants.databasePrefix, this.server), async () => {
       return (await this.usable()) ?? this.build();
     });
     return run.acquired ? run.value : undefined;

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.tokens';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { LOCK_KEYS } from '../master/lock-keys';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
@@ -32,20 +31,20 @@ export type WarmPoolLevel = {
  * name carries its template's fingerprint, so one built from older migrations is never handed out
  * (warm-spare.format.ts says how spares are named, marked and sealed).
  */
-@Injectable()
 export class WarmPool {
   private readonly logger = new Logger(WarmPool.name);
   private readonly names: InternalDatabaseNames;
   private readonly format: WarmSpareFormat;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
+    private readonly config: Pick<AppConfig, 'tenants'>,
     private readonly admin: TenantDatabaseAdmin,
     private readonly catalog: TenantServerCatalog,
     private readonly template: TenantTemplate,
     private readonly lock: AdvisoryLock,
     private readonly cipher: TenantSecretCipher,
     private readonly records: WarmSpareRepository,
+    private readonly server: string,
   ) {
     this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
     this.format = this.names.warmSpares;
@@ -90,7 +89,7 @@ export class WarmPool {
     if (!this.enabled) return 0;
     const template = await this.template.ensureBuilt();
     if (!template) return 0;
-    const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenants.databasePrefix), async () => {
+    const run = await this.lock.tryRunExclusive(LOCK_KEYS.warmPool(this.config.tenants.databasePrefix, this.server), async () => {
       const fingerprint = await this.template.currentFingerprint();
       await this.collectGarbage(this.format.currentPrefix(fingerprint));
       let made = 0;

@@ -1,24 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
-import { MASTER_KNEX } from '../master/master-database.tokens';
 import type { SealedSparePassword } from './warm-spare.format';
 
 interface WarmSpareRow {
   name: string;
   sealed_password: SealedSparePassword;
+  server: string;
 }
 
 /**
- * The master's record of each warm spare: its role's preset password, sealed for the spare
- * (warm-spare.format.ts). A database that looks like a spare but has no record here was not
- * built by the service and is never handed out.
+ * The master's record of each warm spare on one server: its role's preset password, sealed for
+ * the spare (warm-spare.format.ts). A database that looks like a spare but has no record here was
+ * not built by the service and is never handed out.
  */
-@Injectable()
 export class WarmSpareRepository {
-  constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
+  constructor(
+    private readonly master: Knex,
+    private readonly server: string,
+  ) {}
 
   async record(name: string, sealedPassword: SealedSparePassword): Promise<void> {
-    await this.spares().insert({ name, sealed_password: sealedPassword }).onConflict('name').merge();
+    await this.master<WarmSpareRow>('warm_spares')
+      .insert({ name, sealed_password: sealedPassword, server: this.server })
+      .onConflict('name')
+      .merge();
   }
 
   /**
@@ -40,6 +44,6 @@ export class WarmSpareRepository {
   }
 
   private spares() {
-    return this.master<WarmSpareRow>('warm_spares');
+    return this.master<WarmSpareRow>('warm_spares').where({ server: this.server });
   }
 }
