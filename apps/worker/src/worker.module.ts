@@ -43,9 +43,10 @@ import { LifecycleOperationsReconciler } from './reconciler/lifecycle-operations
 import { RolloutsReconciler } from './reconciler/rollouts.reconciler';
 import { UnsettledTenantsReconciler } from './reconciler/unsettled-tenants.reconciler';
 import { WorkerStartupChecks } from './startup/worker-startup-checks';
+import { ServerReachabilityMonitor } from './servers/server-reachability.monitor';
 import { WarmPoolRefiller } from './warm-pool/warm-pool.refiller';
 
-/** What a worker process runs: provisioning, with the provisioner's connection to the tenant server. */
+/** What a worker process runs: provisioning and lifecycle operations, with the provisioner's connections to the database servers. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -74,6 +75,7 @@ export class WorkerModule {
         ProvisionTenantProcessor,
         UnsettledTenantsReconciler,
         WarmPoolRefiller,
+        ServerReachabilityMonitor,
         WorkerStartupChecks,
         TenantLifecycleRepository,
         PgArchiveTool,

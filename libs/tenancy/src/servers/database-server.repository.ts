@@ -10,6 +10,7 @@ interface DatabaseServerRow {
   admin_url_sealed: string | null;
   capacity: number;
   state: ServerState;
+  unreachable_since: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -67,6 +68,15 @@ export class DatabaseServerRepository {
       throw error;
     }
     return this.get(server.name);
+  }
+
+  /** What a worker found on trying the server; written only when it changes (then true). */
+  async recordReachability(name: string, reachable: boolean): Promise<boolean> {
+    const changed = await this.servers()
+      .where({ name })
+      .whereRaw(reachable ? 'unreachable_since IS NOT NULL' : 'unreachable_since IS NULL')
+      .update({ unreachable_since: reachable ? null : this.master.fn.now() });
+    return changed > 0;
   }
 
   async update(name: string, changes: DatabaseServerChanges): Promise<DatabaseServerUsage> {

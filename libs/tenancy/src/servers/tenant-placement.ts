@@ -6,8 +6,8 @@ import type { ServerChoice } from '../registry/tenant.repository';
 import type { ServerState } from './database-server';
 
 /**
- * Where tenant databases go: the active server with the most room left (ties to the first name),
- * or the one asked for. Every placement locks the active servers' rows first, in name order, so
+ * Where tenant databases go: the active server with the most room left (ties to the first name)
+ * among those the workers last found reachable, or the one asked for. Every placement locks the active servers' rows first, in name order, so
  * two placements never both take a server's last place.
  */
 @Injectable()
@@ -38,7 +38,9 @@ export class TenantPlacement {
 
 async function chooseServer(trx: Knex.Transaction, requested?: string): Promise<string | undefined> {
   const active = trx('database_servers').select('name').where({ state: 'active' }).orderBy('name').forUpdate();
+  // A server that is down takes no one new, unless named: its tenants then wait for it.
   if (requested) active.where({ name: requested });
+  else active.whereNull('unreachable_since');
   const names = (await active).map((row: { name: string }) => row.name);
   if (!names.length) return undefined;
   const { rows } = await trx.raw<{ rows: { name: string }[] }>(

@@ -58,6 +58,11 @@ export class TenantServerCatalog {
     return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
   }
 
+  /** Resolves when the server answers a query. */
+  async answers(): Promise<void> {
+    await this.server.query('SELECT 1');
+  }
+
   async provisionerIsSuperuser(): Promise<boolean> {
     const result = await this.server.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
     return result.rows[0]?.rolsuper === true;

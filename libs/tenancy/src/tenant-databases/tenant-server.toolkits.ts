@@ -20,6 +20,8 @@ import { WarmPool } from './warm-pool';
 import { WarmSpareRepository } from './warm-spare.repository';
 
 const logger = new Logger('TenantServerToolkits');
+/** A server that does not answer within this is reported down, not waited for. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 /** Everything the provisioner does on one server, over its own connections there. */
 export interface TenantServerToolkit {
@@ -70,6 +72,11 @@ export class TenantServerToolkits implements OnApplicationShutdown {
     return this.for(tenant.server);
   }
 
+  /** The servers that hold or take tenants (all but the disabled). */
+  async inUse(): Promise<string[]> {
+    return (await this.servers.list()).filter((server) => server.state !== 'disabled').map((server) => server.name);
+  }
+
   /** The servers that take new tenants: each keeps a current template and a warm pool. */
   async accepting(): Promise<TenantServerToolkit[]> {
     const active = (await this.servers.list()).filter((server) => server.state === 'active');
@@ -83,7 +90,11 @@ export class TenantServerToolkits implements OnApplicationShutdown {
   private async build(server: string): Promise<TenantServerToolkit> {
     const maintenanceUrl = await this.directory.adminUrl(server);
     const config = { ...this.config, tenantServer: { maintenanceUrl } };
-    const pool = new Pool({ connectionString: maintenanceUrl, max: this.config.provisioning.workerConcurrency + 2 });
+    const pool = new Pool({
+      connectionString: maintenanceUrl,
+      max: this.config.provisioning.workerConcurrency + 2,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     // An idle client whose server went away emits 'error'; unheard, it would crash the process.
     pool.on('error', (error) => logger.warn({ err: error, server }, 'idle database server connection lost'));
     this.pools.add(pool);
