@@ -82,6 +82,7 @@ export * from './servers/database-server';
 export * from './servers/database-server.directory';
 export * from './servers/database-server.providers';
 export * from './servers/database-server.repository';
+export * from './servers/database-server.view';
 export * from './servers/list-database-servers.use-case';
 export * from './servers/server-url';
 export * from './servers/tenant-placement';

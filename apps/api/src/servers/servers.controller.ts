@@ -1,8 +1,14 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { AddDatabaseServer, ChangeDatabaseServer, JsonBodyGuard, ListDatabaseServers, ZodValidationPipe } from '@app/tenancy';
+import {
+  AddDatabaseServer,
+  ChangeDatabaseServer,
+  databaseServerView,
+  JsonBodyGuard,
+  ListDatabaseServers,
+  ZodValidationPipe,
+} from '@app/tenancy';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
 import { AddServerBody, addServerBody, ChangeServerBody, changeServerBody } from './servers.schemas';
-import { serverView } from './server.views';
 
 /**
  * The PostgreSQL servers tenant databases are placed on: their tenants against their capacity,
@@ -20,7 +26,7 @@ export class ServersController {
 
   @Get()
   async list() {
-    return { items: (await this.listServers.execute()).map(serverView) };
+    return { items: (await this.listServers.execute()).map(databaseServerView) };
   }
 
   /** 201 once the provisioner's login was tried (CREATEDB, CREATEROLE, PostgreSQL 14+); 400 says what it lacks. */
@@ -30,12 +36,12 @@ export class ServersController {
   async add(@Body(new ZodValidationPipe(addServerBody)) body: AddServerBody) {
     const added = await this.addServer.execute(body);
     // Its login has just answered.
-    return serverView({ ...added, reachable: true });
+    return databaseServerView({ ...added, reachable: true });
   }
 
   @Get(':name')
   async show(@Param('name') name: string) {
-    return serverView(await this.listServers.show(name));
+    return databaseServerView(await this.listServers.show(name));
   }
 
   /** A capacity below the tenants on the server is a 400: drain it instead. */
@@ -43,6 +49,6 @@ export class ServersController {
   @UseGuards(JsonBodyGuard)
   async change(@Param('name') name: string, @Body(new ZodValidationPipe(changeServerBody)) body: ChangeServerBody) {
     await this.changeServer.execute(name, body);
-    return serverView(await this.listServers.show(name));
+    return databaseServerView(await this.listServers.show(name));
   }
 }

@@ -1,10 +1,10 @@
-import { AddDatabaseServer } from '@app/tenancy';
+import { AddDatabaseServer, databaseServerView } from '@app/tenancy';
 import { Option, SubCommand } from 'nest-commander';
 import { CliCommand, CommandOutcome } from '../command/cli-command';
 import { wholeNumber } from '../command/option-values';
 import { OutputMode, Terminal } from '../output/terminal';
 import { MAX_CAPACITY } from './server-capacity';
-import { serverText, serverView } from './server.view';
+import { serverText } from './server.view';
 
 interface AddOptions extends OutputMode {
   url: string;
@@ -28,7 +28,7 @@ export class ServerAddCommand extends CliCommand<AddOptions> {
   protected async execute([name]: string[], { url, capacity }: AddOptions): Promise<CommandOutcome> {
     const added = await this.addServer.execute({ name: name!, url, capacity });
     // Its login has just answered.
-    const server = serverView({ ...added, reachable: true });
+    const server = databaseServerView({ ...added, reachable: true });
     return { data: server, text: serverText(server) };
   }
 

@@ -1,8 +1,8 @@
-import { ChangeDatabaseServer, DatabaseServerChanges, ListDatabaseServers } from '@app/tenancy';
+import { ChangeDatabaseServer, DatabaseServerChanges, databaseServerView, ListDatabaseServers } from '@app/tenancy';
 import { Injectable } from '@nestjs/common';
 import { CliCommand, CommandOutcome } from '../command/cli-command';
 import { OutputMode, Terminal } from '../output/terminal';
-import { serverText, serverView } from './server.view';
+import { serverText } from './server.view';
 
 /**
  * drain, enable, disable, update: a change to the server's row, answered with the server as it is
@@ -22,7 +22,7 @@ export abstract class ServerChangeCommand<Options extends OutputMode = OutputMod
 
   protected async execute([name]: string[], options: Options): Promise<CommandOutcome> {
     await this.changeServer.execute(name!, this.changes(options));
-    const server = serverView(await this.listServers.show(name!));
+    const server = databaseServerView(await this.listServers.show(name!));
     return { data: server, text: serverText(server) };
   }
 }

@@ -1,8 +1,8 @@
-import { ListDatabaseServers } from '@app/tenancy';
+import { databaseServerView, ListDatabaseServers } from '@app/tenancy';
 import { SubCommand } from 'nest-commander';
 import { CliCommand, CommandOutcome } from '../command/cli-command';
 import { Terminal } from '../output/terminal';
-import { serversText, serverView } from './server.view';
+import { serversText } from './server.view';
 
 @SubCommand({ name: 'list', description: 'every server: state, tenants against capacity, whether its login answers now' })
 export class ServerListCommand extends CliCommand {
@@ -14,7 +14,7 @@ export class ServerListCommand extends CliCommand {
   }
 
   protected async execute(): Promise<CommandOutcome> {
-    const items = (await this.listServers.execute()).map(serverView);
+    const items = (await this.listServers.execute()).map(databaseServerView);
     return { data: { items }, text: serversText(items) };
   }
 }

@@ -1,8 +1,8 @@
-import { ListDatabaseServers } from '@app/tenancy';
+import { databaseServerView, ListDatabaseServers } from '@app/tenancy';
 import { SubCommand } from 'nest-commander';
 import { CliCommand, CommandOutcome } from '../command/cli-command';
 import { Terminal } from '../output/terminal';
-import { serverText, serverView } from './server.view';
+import { serverText } from './server.view';
 
 @SubCommand({ name: 'show', arguments: '<name>', description: 'one server, as list shows each' })
 export class ServerShowCommand extends CliCommand {
@@ -14,7 +14,7 @@ export class ServerShowCommand extends CliCommand {
   }
 
   protected async execute([name]: string[]): Promise<CommandOutcome> {
-    const server = serverView(await this.listServers.show(name!));
+    const server = databaseServerView(await this.listServers.show(name!));
     return { data: server, text: serverText(server) };
   }
 }

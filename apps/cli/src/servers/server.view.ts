@@ -1,25 +1,5 @@
-import type { DatabaseServerReport } from '@app/tenancy';
+import type { DatabaseServerView as ServerView } from '@app/tenancy';
 import { textDetails, textTable, textValue } from '../output/text-table';
-
-/**
- * A server as the CLI shows it: the fields of the admin api's `GET /servers/:name`. `address` never
- * carries credentials; it is null for `default`, whose URL is TENANT_DATABASE_URL.
- */
-export function serverView(server: DatabaseServerReport) {
-  return {
-    name: server.name,
-    address: server.address,
-    capacity: server.capacity,
-    tenants: server.tenants,
-    free: server.capacity - server.tenants,
-    state: server.state,
-    reachable: server.reachable,
-    unreachableReason: server.unreachableReason ?? null,
-    createdAt: server.createdAt,
-    updatedAt: server.updatedAt,
-  };
-}
-export type ServerView = ReturnType<typeof serverView>;
 
 export function serversText(servers: ServerView[]): string {
   const header = ['NAME', 'STATE', 'TENANTS', 'REACHABLE', 'ADDRESS'];
