@@ -1,22 +1,29 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { AppConfig, CONFIG_VARIABLES, loadConfig, PROVISIONING_QUEUE, ProvisioningQueue } from '@app/tenancy';
-import { Queue, QueueKeys } from 'bullmq';
-import IORedis from 'ioredis';
+import { AppConfig, CONFIG_VARIABLES, loadConfig } from '@app/tenancy';
 import { ApiHealthController } from '../apps/api/src/health/api-health.controller';
 import { TenantApiHealthController } from '../apps/tenant-api/src/health/tenant-api-health.controller';
 import { WorkerHealthController } from '../apps/worker/src/health/worker-health.controller';
 import {
-  appliedManifests,
-  Container,
+  APP_NAMES,
+  AppName,
+  configOf,
+  containerOf,
   containerPortOf,
   Deployment,
+  deploymentOf,
+  environmentOf,
+  EXAMPLE_SECRETS,
+  exampleSecret,
+  exampleSecrets,
   kustomization,
   Manifest,
-  readManifests,
+  manifests,
+  named,
+  ofKind,
+  SECRET_STAND_INS,
   selects,
   yamlFilesInDirectory,
 } from './support/kubernetes-manifests';
@@ -24,70 +31,16 @@ import {
 /**
  * Checks deploy/kubernetes against the configuration contract without a cluster: every variable
  * is one the services read, production loads from the ConfigMap and the Secret, probes and
- * Services reach the ports the apps listen on, and KEDA watches the list BullMQ really fills.
+ * Services reach the ports the apps listen on (the autoscaling: kubernetes-autoscaling.e2e-spec.ts).
  */
 
 const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')).scripts;
 
-const APPS = {
-  api: { health: ApiHealthController, port: (config: AppConfig) => config.api.port },
-  worker: { health: WorkerHealthController, port: (config: AppConfig) => config.worker.healthPort },
-  'tenant-api': { health: TenantApiHealthController, port: (config: AppConfig) => config.tenantApi.port },
+const APPS: Record<AppName, { health: object; port: (config: AppConfig) => number }> = {
+  api: { health: ApiHealthController, port: (config) => config.api.port },
+  worker: { health: WorkerHealthController, port: (config) => config.worker.healthPort },
+  'tenant-api': { health: TenantApiHealthController, port: (config) => config.tenantApi.port },
 };
-type AppName = keyof typeof APPS;
-const APP_NAMES = Object.keys(APPS) as AppName[];
-
-const EXAMPLE_SECRETS = 'secret.example.yaml';
-const manifests = appliedManifests();
-const examples = readManifests(EXAMPLE_SECRETS) as Array<Manifest & { stringData: Record<string, string> }>;
-
-const ofKind = <T extends Manifest>(kind: string) => manifests.filter((manifest) => manifest.kind === kind) as T[];
-const named = <T extends Manifest>(kind: string, name: string) => ofKind<T>(kind).find((manifest) => manifest.metadata.name === name);
-
-const deploymentOf = (app: AppName) => {
-  const found = ofKind<Deployment>('Deployment').filter(
-    (deployment) => deployment.spec.template.metadata.labels['app.kubernetes.io/component'] === app,
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
-const containerOf = (app: AppName) => deploymentOf(app).spec.template.spec.containers[0]!;
-
-/** Valid stand-ins for what the real Secret holds; the example must name exactly these keys. */
-const SECRET_STAND_INS: Record<string, string> = {
-  DATABASE_URL: 'postgres://tenancy:password@postgres.example:5432/master',
-  TENANT_DATABASE_URL: 'postgres://tenancy:password@postgres.example:5432/postgres',
-  REDIS_URL: 'redis://:password@redis.example:6379',
-  ADMIN_API_KEY: randomBytes(32).toString('hex'),
-  TENANT_SECRET_KEY: randomBytes(32).toString('hex'),
-  TENANT_JWT_SECRET: randomBytes(32).toString('hex'),
-};
-
-/** The example Secret a container's envFrom names. */
-function exampleSecret(name: string) {
-  const secret = examples.find((example) => example.kind === 'Secret' && example.metadata.name === name);
-  if (!secret) throw new Error(`no Secret ${name} in ${EXAMPLE_SECRETS}`);
-  return secret;
-}
-
-/** A container's environment: its ConfigMaps, its Secrets' keys with stand-in values, then its env. */
-function environmentOf(container: Container, secretValues = SECRET_STAND_INS): Record<string, string | undefined> {
-  const environment: Record<string, string | undefined> = {};
-  for (const source of container.envFrom ?? []) {
-    if (source.configMapRef) {
-      const configMap = named<Manifest & { data: Record<string, string> }>('ConfigMap', source.configMapRef.name);
-      if (!configMap) throw new Error(`no ConfigMap ${source.configMapRef.name} among the applied manifests`);
-      Object.assign(environment, configMap.data);
-    }
-    if (source.secretRef) {
-      for (const key of Object.keys(exampleSecret(source.secretRef.name).stringData)) environment[key] = secretValues[key];
-    }
-  }
-  for (const { name, value } of container.env ?? []) environment[name] = value;
-  return environment;
-}
-
-const configOf = (app: AppName) => loadConfig(environmentOf(containerOf(app)));
 
 /** The route a controller method answers, e.g. `/health/live`. */
 const routeOf = (controller: object, method: string) =>
@@ -139,7 +92,7 @@ describe('deploy/kubernetes', () => {
       Object.keys(configMap.data),
     );
     expect(configMapKeys.filter((key) => /URL|KEY|SECRET|PASSWORD|TOKEN/.test(key))).toEqual([]);
-    for (const example of examples) {
+    for (const example of exampleSecrets) {
       for (const value of Object.values(example.stringData)) expect(value).toMatch(/<[^>]+>/);
     }
   });
@@ -224,56 +177,5 @@ describe('deploy/kubernetes', () => {
     const pause = Number(container.lifecycle?.preStop?.exec?.command.at(-1) ?? 0);
     const requestSeconds = configOf(app).http.requestTimeoutMs / 1000;
     expect(deploymentOf(app).spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(pause + requestSeconds);
-  });
-});
-
-interface ScaledObject extends Manifest {
-  spec: {
-    scaleTargetRef: { name: string; kind?: string };
-    minReplicaCount?: number;
-    triggers: Array<{ type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }>;
-  };
-}
-
-describe('the worker’s KEDA ScaledObject', () => {
-  const [scaledObject, ...others] = ofKind<ScaledObject>('ScaledObject');
-  const trigger = scaledObject?.spec.triggers.find(({ type }) => type === 'redis');
-
-  it('scales the worker Deployment, which leaves its replica count to it, never below one', () => {
-    expect(others).toEqual([]);
-    expect(scaledObject!.spec.scaleTargetRef).toMatchObject({ name: deploymentOf('worker').metadata.name });
-    expect(scaledObject!.spec.scaleTargetRef.kind ?? 'Deployment').toBe('Deployment');
-    expect(scaledObject!.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
-    expect(deploymentOf('worker').spec.replicas).toBeUndefined();
-  });
-
-  it('watches the provisioning queue’s wait list under the configured prefix', () => {
-    const { queuePrefix } = configOf('worker').redis;
-    expect(trigger?.metadata.listName).toBe(new QueueKeys(queuePrefix).toKey(PROVISIONING_QUEUE, 'wait'));
-    expect(Number(trigger?.metadata.listLength)).toBeGreaterThan(0);
-  });
-
-  it('authenticates through a TriggerAuthentication whose Secret keys the example has', () => {
-    const authentication = named<Manifest & { spec: { secretTargetRef: Array<{ name: string; key: string }> } }>(
-      'TriggerAuthentication',
-      trigger!.authenticationRef!.name,
-    );
-    for (const { name, key } of authentication!.spec.secretTargetRef)
-      expect(Object.keys(exampleSecret(name).stringData)).toContain(key);
-  });
-
-  it('finds a provisioning job in that list when one is queued (real Redis)', async () => {
-    const url = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const prefix = `test-k8s-${randomBytes(4).toString('hex')}`;
-    const queue = new Queue(PROVISIONING_QUEUE, { prefix, connection: { host: url.hostname, port: Number(url.port || 6379) } });
-    const redis = new IORedis(url.href);
-    try {
-      await new ProvisioningQueue(queue, loadConfig({})).enqueueNew(randomUUID());
-      expect(await redis.llen(new QueueKeys(prefix).toKey(PROVISIONING_QUEUE, 'wait'))).toBe(1);
-    } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      redis.disconnect();
-    }
   });
 });
