@@ -17,6 +17,10 @@ RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# pg_dump and pg_restore: purge backups, restores and moves run them (Debian bookworm's are
+# PostgreSQL 15's; they must be at least as new as the servers they read).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force

@@ -397,6 +397,10 @@ describe('Dockerfile', () => {
     expect(path.posix.resolve(workdir!, copy![2])).toBe(path.posix.join(workdir!, 'dist'));
   });
 
+  it('installs pg_dump and pg_restore in the last stage, which purges, restores and moves run', () => {
+    expect(dockerfileStages().at(-1)).toMatch(/^\s*RUN\s+apt-get update && apt-get install\b[^\n]*\bpostgresql-client\b/im);
+  });
+
   it('runs the last stage as a non-root user', () => {
     const runtime = dockerfileStages().at(-1)!;
     const users = [...runtime.matchAll(/^\s*USER\s+(\S+)/gim)].map((match) => match[1]);
