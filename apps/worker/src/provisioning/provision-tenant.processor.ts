@@ -30,6 +30,8 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.provisioning.workerConcurrency;
+    // A job whose keys a Sentinel failover or a flush lost cannot be moved on; the reconciler re-queues its tenant.
+    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'provisioning queue error'));
   }
 
   /**

@@ -3,13 +3,16 @@ import type Redis from 'ioredis';
 import type { RedisTopology } from '../config/redis-topology';
 import { createRedisClient } from '../redis/redis-client.factory';
 
+const RECONNECT_DELAY_MS = 1000;
+
 /** Nest's Redis transport client, publishing on the configured topology (see TenantEventsServer). */
 export class TenantEventsClient extends ClientRedis {
   private readonly topology: RedisTopology;
 
   /** Built by ClientsModule from `{ customClass, options }`, so it takes its topology in the options. */
   constructor({ topology }: { topology: RedisTopology }) {
-    super({});
+    // Without retryAttempts Nest never reconnects: a Redis restart or a Sentinel failover would end publishing.
+    super({ retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: RECONNECT_DELAY_MS });
     this.topology = topology;
   }
 

@@ -27,8 +27,6 @@ export function createRedisClient(topology: RedisTopology, tuning: RedisTuning =
         username: topology.username,
         password: topology.password,
         sentinelPassword: topology.sentinelPassword,
-        // Hears the sentinels announce a new master instead of waiting for the old one to fail.
-        failoverDetector: true,
         reconnectOnError: (error) => (error.message.startsWith('READONLY') ? RECONNECT_AND_RESEND : false),
         ...tuning,
       });
