@@ -29,7 +29,7 @@ const TENANCY_LAYERS = [
   ['provisioning'], // the queue and the use cases its jobs run
   ['fleet'], // rollouts: tenant migrations (and rollbacks) across the fleet, their queue and the worker's step
   ['registration'], // registering and retrying tenants: the use cases that enqueue provisioning
-  ['lifecycle'], // suspend, resume, delete, purge, restore: the requests, their queue and the worker's steps
+  ['lifecycle'], // suspend, resume, delete, purge, restore, move: the requests, their queue and the worker's steps
   ['health', 'logging', 'http'], // Nest wiring around the features; http: request validation shared by the apps
   ['bootstrap'], // building an app from the above
   ['tenancy.module.ts'],

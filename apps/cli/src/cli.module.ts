@@ -22,6 +22,7 @@ import {
 import { CliProgram } from './command/cli-program';
 import { QueueConnection } from './command/queue-connection';
 import { DeleteCommand } from './lifecycle/delete.command';
+import { MoveCommand } from './lifecycle/move.command';
 import { OperationWatch } from './lifecycle/operation-watch';
 import { RestoreCommand } from './lifecycle/restore.command';
 import { ResumeCommand } from './lifecycle/resume.command';
@@ -101,6 +102,7 @@ export class CliModule {
         ResumeCommand,
         DeleteCommand,
         RestoreCommand,
+        MoveCommand,
         MigrateCommand,
         RollbackCommand,
         RolloutCommand,

@@ -3,6 +3,7 @@ import {
   AcceptedOperation,
   DeleteTenant,
   JsonBodyGuard,
+  MoveTenant,
   RestoreTenant,
   ResumeTenant,
   SuspendTenant,
@@ -10,7 +11,7 @@ import {
 } from '@app/tenancy';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
 import { statusUrlOf } from '../routes';
-import { DeleteOrgQuery, deleteOrgQuery, RestoreOrgBody, restoreOrgBody } from './lifecycle.schemas';
+import { DeleteOrgQuery, deleteOrgQuery, MoveOrgBody, moveOrgBody, RestoreOrgBody, restoreOrgBody } from './lifecycle.schemas';
 import { TenantReads } from './tenant-reads';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
@@ -28,6 +29,7 @@ export class LifecycleController {
     private readonly resumeTenant: ResumeTenant,
     private readonly deleteTenant: DeleteTenant,
     private readonly restoreTenant: RestoreTenant,
+    private readonly moveTenant: MoveTenant,
     private readonly reads: TenantReads,
   ) {}
 
@@ -56,6 +58,18 @@ export class LifecycleController {
   @UseGuards(JsonBodyGuard)
   async restore(@Param('id', TenantId) id: string, @Body(new ZodValidationPipe(restoreOrgBody)) body: RestoreOrgBody) {
     return this.accepted(await this.restoreTenant.execute(id, body));
+  }
+
+  /**
+   * `{server}`: the tenant's database moves there; tenant apps answer 503 until it is done. 404 for
+   * an unknown server; 409 for a tenant not ready, or a server that holds it already, takes no
+   * new tenants or is full.
+   */
+  @Post(':id/move')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(JsonBodyGuard)
+  async move(@Param('id', TenantId) id: string, @Body(new ZodValidationPipe(moveOrgBody)) body: MoveOrgBody) {
+    return this.accepted(await this.moveTenant.execute(id, body.server));
   }
 
   private accepted({ tenant, jobId }: AcceptedOperation) {

@@ -26,3 +26,15 @@ export const restoreOrgBody = z
   .optional()
   .transform((body) => body ?? {});
 export type RestoreOrgBody = z.infer<typeof restoreOrgBody>;
+
+/** `{"server": "<name>"}`: the registered server to move the tenant's database to. */
+export const moveOrgBody = z.strictObject(
+  {
+    server: z
+      .string({ error: 'server is required: the name of a registered database server (see GET /servers)' })
+      .min(1, { error: 'server must not be empty' })
+      .max(40, { error: 'server must be at most 40 characters' }),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'body must be a JSON object like {"server": "…"}' : undefined) },
+);
+export type MoveOrgBody = z.infer<typeof moveOrgBody>;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +11,11 @@ export interface ArchiveLogin {
 }
 
 const MAX_ERROR_TEXT = 1500;
+/**
+ * Custom format, uncompressed: compression is what a piped copy spends its time on (measured here,
+ * 107 MB of random text: 4.5 s with pg_dump's default compression, 1.8 s at level 1, 0.6-1.0 s without).
+ */
+const COPY_DUMP_OPTIONS = ['--format=custom', '--compress=0'];
 /** A tenant's own locks must not hold a dump up for ever. */
 const LOCK_WAIT_TIMEOUT = '60s';
 
@@ -38,6 +43,36 @@ export class PgArchiveTool {
     );
   }
 
+  /**
+   * Copies a database into an empty one with no file in between: pg_dump's custom-format output
+   * piped into pg_restore (as `restore` loads it: one transaction, owners and grants left out).
+   * Each side logs in with its own login; the dump fails fast on a tenant's lock, as `dump` does.
+   */
+  async copy(from: ArchiveLogin, to: ArchiveLogin): Promise<void> {
+    await this.withPassfile(from, (source) =>
+      this.withPassfile(to, async (target) => {
+        const dump = start(
+          'pg_dump',
+          [...COPY_DUMP_OPTIONS, `--lock-wait-timeout=${LOCK_WAIT_TIMEOUT}`, `--dbname=${source}`],
+          'out',
+        );
+        const load = start(
+          'pg_restore',
+          ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${target}`],
+          'in',
+        );
+        // A pg_restore that stopped early closes the pipe: pg_dump then fails on it, and says less.
+        load.child.stdin!.on('error', () => undefined);
+        dump.child.stdout!.pipe(load.child.stdin!);
+        const [dumped, loaded] = await Promise.allSettled([dump.done, load.done]);
+        const failures = [loaded, dumped]
+          .filter((outcome) => outcome.status === 'rejected')
+          .map((outcome) => outcome.reason as Error);
+        if (failures.length) throw new Error(failures.map((failure) => failure.message).join('; '));
+      }),
+    );
+  }
+
   /** Reads the archive's table of contents: fails unless pg_restore can read the file as an archive. */
   async list(file: string): Promise<void> {
     await run('pg_restore', ['--list', file]);
@@ -60,11 +95,16 @@ export class PgArchiveTool {
 }
 
 function run(program: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return start(program, args).done;
+}
+
+/** The program started, its stdin (`in`) or stdout (`out`) a pipe for the caller; `done` settles when it exits. */
+function start(program: string, args: string[], pipe?: 'in' | 'out'): { child: ChildProcess; done: Promise<void> } {
+  const child = spawn(program, args, { stdio: [pipe === 'in' ? 'pipe' : 'ignore', pipe === 'out' ? 'pipe' : 'ignore', 'pipe'] });
+  const done = new Promise<void>((resolve, reject) => {
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-MAX_ERROR_TEXT)));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-MAX_ERROR_TEXT)));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error(`${program} not found on PATH: install PostgreSQL's client programs`) : error),
     );
@@ -73,4 +113,5 @@ function run(program: string, args: string[]): Promise<void> {
       else reject(new Error(`${program} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no message'}`));
     });
   });
+  return { child, done };
 }

@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { BackupFiles } from '../archives/backup-files';
 import { PgArchiveTool } from '../archives/pg-archive.tool';
+import { MoveTenant } from './move-tenant.use-case';
+import { TenantMoveRepository } from './tenant-move.repository';
 import { TenantLifecycleRepository } from '../registry/tenant-lifecycle.repository';
 import { DeleteTenant } from './delete-tenant.use-case';
 import { LifecycleRequests } from './lifecycle-requests';
@@ -9,7 +11,7 @@ import { ResumeTenant } from './resume-tenant.use-case';
 import { SuspendTenant } from './suspend-tenant.use-case';
 
 /**
- * What a process needs to accept suspend, resume, delete and restore requests (the api, the
+ * What a process needs to accept suspend, resume, delete, restore and move requests (the api, the
  * CLI): the use cases and what they use, beside TenantRepository and the lifecycle queue.
  */
 export const LIFECYCLE_REQUEST_PROVIDERS: Provider[] = [
@@ -21,4 +23,6 @@ export const LIFECYCLE_REQUEST_PROVIDERS: Provider[] = [
   ResumeTenant,
   DeleteTenant,
   RestoreTenant,
+  TenantMoveRepository,
+  MoveTenant,
 ];

@@ -9,6 +9,7 @@ import type { Tenant, TenantOperation, TenantStatus } from '../registry/tenant';
 import { TenantLifecycleRepository } from '../registry/tenant-lifecycle.repository';
 import { TenantRepository } from '../registry/tenant.repository';
 import { TenantAccessOperations } from './tenant-access.operations';
+import { TenantMoveOperation } from './tenant-move.operation';
 import { TenantPurgeOperation } from './tenant-purge.operation';
 import { TenantRestoreOperation } from './tenant-restore.operation';
 
@@ -25,12 +26,14 @@ const DONE: Record<TenantOperation, TenantStatus> = {
   delete: 'deleted',
   purge: 'purged',
   restore: 'ready',
+  move: 'ready',
 };
 
 /**
  * Where an operation that gives up leaves it. Suspend, delete and purge withdraw access and do
  * not give up: they stay recorded and the reconciler runs them again, unless something the
- * service did not make stands in the way. A resume or restore that fails its last attempt ends.
+ * service did not make stands in the way. A resume or restore that fails its last attempt ends;
+ * so does a move, rolled back, unless the registry names its target already (then it goes on).
  */
 const GIVEN_UP: Record<TenantOperation, TenantStatus> = {
   suspend: 'suspended',
@@ -38,6 +41,7 @@ const GIVEN_UP: Record<TenantOperation, TenantStatus> = {
   delete: 'deleted',
   purge: 'deleted',
   restore: 'purged',
+  move: 'ready',
 };
 
 /**
@@ -55,6 +59,7 @@ export class RunLifecycleOperation {
     private readonly access: TenantAccessOperations,
     private readonly purge: TenantPurgeOperation,
     private readonly restore: TenantRestoreOperation,
+    private readonly move: TenantMoveOperation,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -90,15 +95,18 @@ export class RunLifecycleOperation {
         return this.purge.run(tenant);
       case 'restore':
         return this.restore.run(tenant);
+      case 'move':
+        return this.move.run(tenant);
     }
   }
 
   /** An unreachable server is never a reason to give up; see GIVEN_UP for the rest. */
   private async recordFailure(tenant: Tenant, operation: TenantOperation, error: unknown, final: boolean): Promise<void> {
     const foreign = isTenantError(error, 'foreign_database_object');
-    const givesUp = foreign || (final && !isConnectionError(error) && (operation === 'resume' || operation === 'restore'));
+    let givesUp = foreign || (final && !isConnectionError(error) && ['resume', 'restore', 'move'].includes(operation));
     try {
       if (givesUp && operation === 'restore' && !foreign) await this.restore.cleanUp(tenant);
+      if (givesUp && operation === 'move') givesUp = await this.move.rollBack(tenant);
       const recorded = await this.lifecycle.recordFailure(
         tenant.id,
         operation,

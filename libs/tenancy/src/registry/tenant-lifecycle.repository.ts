@@ -173,6 +173,7 @@ export class TenantLifecycleRepository {
   async finish(id: string, operation: TenantOperation, status: TenantStatus): Promise<Tenant | undefined> {
     const changes: Record<string, unknown> = { status, operation: null, operation_error: null, updated_at: this.master.fn.now() };
     if (operation === 'purge') Object.assign(changes, { purged_at: this.master.fn.now(), db_password_encrypted: null });
+    if (operation === 'move') Object.assign(changes, { move_source: null, move_target: null });
     if (operation === 'restore') {
       Object.assign(changes, {
         step: 'ready',
@@ -194,6 +195,7 @@ export class TenantLifecycleRepository {
   async recordFailure(id: string, operation: TenantOperation, error: string, settle?: TenantStatus): Promise<Tenant | undefined> {
     const changes: Record<string, unknown> = { operation_error: error.slice(0, MAX_ERROR_TEXT), updated_at: this.master.fn.now() };
     if (settle) Object.assign(changes, { operation: null, status: settle });
+    if (settle && operation === 'move') Object.assign(changes, { move_source: null, move_target: null });
     const count = await this.rows().where({ id, operation }).update(changes);
     return count === 1 ? this.tenants.getById(id) : undefined;
   }

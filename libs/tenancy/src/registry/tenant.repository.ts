@@ -13,6 +13,7 @@ interface TenantRow {
   db_name: string;
   db_password_encrypted: string | null;
   server: string | null;
+  move_target: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;
@@ -244,6 +245,7 @@ function toTenant(row: TenantRow): Tenant {
     dbRole: row.db_name,
     dbPasswordEncrypted: row.db_password_encrypted,
     server: row.server,
+    moveTarget: row.move_target,
     status: row.status,
     step: row.step,
     attempts: row.attempts,

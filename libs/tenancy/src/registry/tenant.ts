@@ -2,7 +2,7 @@ export const TENANT_STATUSES = ['pending', 'provisioning', 'ready', 'failed', 's
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** What a worker is doing to a provisioned tenant; recorded in master until it is done. */
-export const TENANT_OPERATIONS = ['suspend', 'resume', 'delete', 'purge', 'restore'] as const;
+export const TENANT_OPERATIONS = ['suspend', 'resume', 'delete', 'purge', 'restore', 'move'] as const;
 export type TenantOperation = (typeof TENANT_OPERATIONS)[number];
 
 /** The pg_dump archive a purge left, and its SHA-256 (hex). */
@@ -24,6 +24,8 @@ export interface Tenant {
   dbPasswordEncrypted: string | null;
   /** The database server its database lives on; null while it waits for room on one. */
   server: string | null;
+  /** The server a move under way takes it to; `server` names it too once the copy is verified and the registry switched. */
+  moveTarget: string | null;
   status: TenantStatus;
   step: ProvisioningStep | null;
   attempts: number;

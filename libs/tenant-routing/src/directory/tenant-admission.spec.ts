@@ -9,6 +9,15 @@ describe('admissionRefusal', () => {
     expect(refusal('ready')).toBeUndefined();
   });
 
+  it('answers 503 with Retry-After while a ready tenant is copied to another server, not once the registry names it', () => {
+    const moving = { slug: 'acme', status: 'ready', operation: 'move', moveTarget: 'east' } as const;
+    const answer = admissionRefusal({ ...moving, server: 'default' })!;
+    expect(answer.error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
+    expect(answer.retryAfterSeconds).toBeGreaterThan(0);
+    expect(answer.error.message).toContain('being moved');
+    expect(admissionRefusal({ ...moving, server: 'east' })).toBeUndefined();
+  });
+
   it.each(['pending', 'provisioning'])('answers 503 with Retry-After while %s', (status) => {
     const answer = refusal(status)!;
     expect(answer.error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);

@@ -9,10 +9,24 @@ export interface Refusal {
   retryAfterSeconds?: number;
 }
 
+/** What a client should wait before asking again about a tenant being moved to another server. */
+export const MOVING_RETRY_AFTER_SECONDS = 5;
+
 /** Why a request may not reach this tenant's database now, or undefined when it may. */
-export function admissionRefusal(tenant: Pick<RoutedTenant, 'slug' | 'status'>): Refusal | undefined {
+export function admissionRefusal(
+  tenant: Pick<RoutedTenant, 'slug' | 'status'> & Partial<Pick<RoutedTenant, 'operation' | 'server' | 'moveTarget'>>,
+): Refusal | undefined {
   switch (tenant.status) {
     case 'ready':
+      // Until the registry names the target, its role is shut out while the copy is taken; after, only the source's drop remains.
+      if (tenant.operation === 'move' && tenant.server !== tenant.moveTarget) {
+        return {
+          error: new ServiceUnavailableException(
+            `tenant ${tenant.slug} is being moved to another database server; try again shortly`,
+          ),
+          retryAfterSeconds: MOVING_RETRY_AFTER_SECONDS,
+        };
+      }
       return undefined;
     case 'pending':
     case 'provisioning':

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, Tenant, TenantRepository } from '@app/tenancy';
 import { LRUCache } from 'lru-cache';
 
-export type RoutedTenant = Pick<Tenant, 'id' | 'slug' | 'status' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'>;
+export type RoutedTenant = Pick<
+  Tenant,
+  'id' | 'slug' | 'status' | 'operation' | 'moveTarget' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'
+>;
 
 /** How many references (ids and slugs, known or not) one process remembers. */
 const MAX_CACHED_REFERENCES = 10_000;
@@ -47,6 +50,6 @@ export class TenantDirectory {
   }
 }
 
-function routed({ id, slug, status, dbName, dbRole, dbPasswordEncrypted, server }: Tenant): RoutedTenant {
-  return { id, slug, status, dbName, dbRole, dbPasswordEncrypted, server };
+function routed({ id, slug, status, operation, moveTarget, dbName, dbRole, dbPasswordEncrypted, server }: Tenant): RoutedTenant {
+  return { id, slug, status, operation, moveTarget, dbName, dbRole, dbPasswordEncrypted, server };
 }
