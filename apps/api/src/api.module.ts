@@ -7,6 +7,7 @@ import {
   APP_CONFIG,
   AppConfig,
   DependencyHealthIndicator,
+  FLEET_QUEUE,
   FleetQueueModule,
   IssueApiKey,
   LIFECYCLE_REQUEST_PROVIDERS,
@@ -14,19 +15,26 @@ import {
   ListApiKeys,
   LoggingModule,
   MasterDatabaseModule,
+  MetricsModule,
+  metricsControllerFor,
+  PROVISIONING_QUEUE,
   ProvisioningQueueModule,
+  QueueJobMetrics,
   RegisterTenant,
   RetryTenant,
   RevokeApiKey,
   ROLLOUT_CONTROL_PROVIDERS,
+  RolloutProgressMetrics,
   RotateTenantCredentials,
   TenancyConfigModule,
   TenantEnqueuer,
   TenantEventsModule,
+  TENANT_LIFECYCLE_QUEUE,
   TenantRepository,
   TenantRoleLogin,
   TenantSecretCipher,
   tenantStatusChannel,
+  TenantStatusMetrics,
   DATABASE_SERVER_PROVIDERS,
   TenantPlacement,
 } from '@app/tenancy';
@@ -34,6 +42,7 @@ import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
 import { TenantStatusFeed } from './events/tenant-status.feed';
 import { ApiHealthController } from './health/api-health.controller';
+import { AdminApiKeyGuard } from './http/admin-api-key.guard';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { FleetController } from './fleet/fleet.controller';
 import { ApiKeysController } from './org/api-keys.controller';
@@ -64,6 +73,7 @@ export class ApiModule {
         LifecycleQueueModule,
         FleetQueueModule,
         TerminusModule,
+        MetricsModule,
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStorageModule],
           inject: [APP_CONFIG, RateLimitStorage],
@@ -82,6 +92,7 @@ export class ApiModule {
         ServersController,
         ApiHealthController,
         tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
+        metricsControllerFor(AdminApiKeyGuard),
       ],
       providers: [
         TenantRepository,
@@ -104,6 +115,9 @@ export class ApiModule {
         TenantStatusFeed,
         EventStreamLimiter,
         AuthFailureLimiter,
+        TenantStatusMetrics,
+        RolloutProgressMetrics,
+        QueueJobMetrics.forQueues([PROVISIONING_QUEUE, TENANT_LIFECYCLE_QUEUE, FLEET_QUEUE]),
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

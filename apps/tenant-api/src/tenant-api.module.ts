@@ -1,7 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfig, LoggingModule, MasterDatabaseHealthIndicator, MasterDatabaseModule, TenancyConfigModule } from '@app/tenancy';
-import { TenantRoutingModule } from '@app/tenant-routing';
+import {
+  AdminBearerGuard,
+  AdminKey,
+  AppConfig,
+  LoggingModule,
+  MasterDatabaseHealthIndicator,
+  MasterDatabaseModule,
+  MetricsModule,
+  metricsControllerFor,
+  TenancyConfigModule,
+} from '@app/tenancy';
+import { NoTenant, TenantPoolMetrics, TenantRoutingModule } from '@app/tenant-routing';
 import { TenantApiHealthController } from './health/tenant-api-health.controller';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
@@ -23,9 +33,10 @@ export class TenantApiModule {
         TenantRoutingModule.forRoot(),
         MasterDatabaseModule,
         TerminusModule,
+        MetricsModule,
       ],
-      controllers: [UsersController, TenantApiHealthController],
-      providers: [UserRepository, UsersService, MasterDatabaseHealthIndicator],
+      controllers: [UsersController, TenantApiHealthController, metricsControllerFor(AdminBearerGuard, NoTenant())],
+      providers: [UserRepository, UsersService, MasterDatabaseHealthIndicator, AdminKey, TenantPoolMetrics],
     };
   }
 }

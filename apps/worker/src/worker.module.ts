@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import {
+  AdminBearerGuard,
+  AdminKey,
   AppConfig,
   BackupFiles,
   DatabaseServerDirectory,
@@ -10,9 +12,12 @@ import {
   LifecycleQueueModule,
   LoggingModule,
   MasterDatabaseModule,
+  MetricsModule,
+  metricsControllerFor,
   PgArchiveTool,
   ProvisioningQueueModule,
   ProvisionTenant,
+  ProvisioningMetrics,
   ReconcileRollouts,
   ResealLegacyPasswords,
   RolloutDispatcher,
@@ -36,6 +41,7 @@ import {
   TenantSecretCipher,
   TenantServerToolkits,
   TenantSeeder,
+  WarmPoolMetrics,
 } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { RolloutTenantProcessor } from './fleet/rollout-tenant.processor';
@@ -63,8 +69,9 @@ export class WorkerModule {
         FleetQueueModule,
         TenantEventsModule,
         TerminusModule,
+        MetricsModule,
       ],
-      controllers: [WorkerHealthController],
+      controllers: [WorkerHealthController, metricsControllerFor(AdminBearerGuard)],
       providers: [
         TenantRepository,
         TenantSecretCipher,
@@ -72,11 +79,13 @@ export class WorkerModule {
         TenantSeeder,
         TenantServerToolkits,
         ProvisionTenant,
+        ProvisioningMetrics,
         ResealLegacyPasswords,
         DependencyHealthIndicator,
         ProvisionTenantProcessor,
         UnsettledTenantsReconciler,
         WarmPoolRefiller,
+        WarmPoolMetrics,
         ServerReachabilityMonitor,
         WorkerStartupChecks,
         TenantLifecycleRepository,
@@ -102,6 +111,7 @@ export class WorkerModule {
         ReconcileRollouts,
         RolloutTenantProcessor,
         RolloutsReconciler,
+        AdminKey,
       ],
     };
   }

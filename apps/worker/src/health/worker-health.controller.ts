@@ -31,8 +31,7 @@ export class WorkerHealthController {
   }
 
   private async warmPoolLevels() {
-    const toolkits = await this.servers.accepting();
-    const levels = await Promise.all(toolkits.map(async ({ server, warmPool }) => ({ server, ...(await warmPool.level()) })));
+    const levels = await this.servers.warmPoolLevels();
     return {
       size: levels.reduce((sum, level) => sum + level.size, 0),
       target: levels.reduce((sum, level) => sum + level.target, 0),

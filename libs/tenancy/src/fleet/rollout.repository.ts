@@ -118,16 +118,13 @@ export class RolloutRepository {
   }
 
   async totals(id: string): Promise<RolloutTotals> {
-    const rows = await this.master('rollout_tenants')
-      .select<{ state: keyof RolloutTotals; count: number }[]>('state', this.master.raw('count(*)::int AS count'))
-      .where({ rollout_id: id })
-      .groupBy('state');
-    const totals = Object.fromEntries(['total', ...ROLLOUT_TENANT_STATES].map((state) => [state, 0])) as RolloutTotals;
-    for (const { state, count } of rows) {
-      totals[state] = count;
-      totals.total += count;
-    }
-    return totals;
+    return this.countByState(this.master('rollout_tenants').where({ rollout_id: id }));
+  }
+
+  /** The tenants of every running rollout together, by state: the fleet's rollout progress. */
+  async runningTotals(): Promise<RolloutTotals> {
+    const running = this.master<RolloutRow>('rollouts').select('id').where({ state: 'running' });
+    return this.countByState(this.master('rollout_tenants').whereIn('rollout_id', running));
   }
 
   /**
@@ -171,6 +168,18 @@ export class RolloutRepository {
       [id],
     );
     return count.rowCount > 0;
+  }
+
+  private async countByState(tenants: Knex.QueryBuilder): Promise<RolloutTotals> {
+    const rows = await tenants
+      .select<{ state: keyof RolloutTotals; count: number }[]>('state', this.master.raw('count(*)::int AS count'))
+      .groupBy('state');
+    const totals = Object.fromEntries(['total', ...ROLLOUT_TENANT_STATES].map((state) => [state, 0])) as RolloutTotals;
+    for (const { state, count } of rows) {
+      totals[state] = count;
+      totals.total += count;
+    }
+    return totals;
   }
 
   private async end(trx: Knex, id: string, from: RolloutState[], to: RolloutState, reason: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { TenantDatabaseProvisioner } from '../tenant-databases/tenant-database.p
 import { TenantServerToolkit, TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { MigrationLoadError } from '../postgres/migration-load.error';
 import { ProvisionTenant } from './provision-tenant.use-case';
+import { ProvisioningMetrics } from './provisioning.metrics';
 
 /** A jest.fn() for each method of a class the use case depends on (Immich's automock). */
 function automock(token: unknown): Record<string, jest.Mock> {
@@ -44,6 +45,7 @@ describe('ProvisionTenant', () => {
   let logger: jest.Mocked<PinoLogger>;
   let servers: jest.Mocked<TenantServerToolkits>;
   let placement: jest.Mocked<TenantPlacement>;
+  let metrics: jest.Mocked<ProvisioningMetrics>;
 
   beforeEach(async () => {
     const module = await Test.createTestingModule({ providers: [ProvisionTenant] })
@@ -58,6 +60,7 @@ describe('ProvisionTenant', () => {
     lock = jest.mocked(module.get(AdvisoryLock));
     events = jest.mocked(module.get(TenantEventsPublisher));
     logger = jest.mocked(module.get(PinoLogger));
+    metrics = jest.mocked(module.get(ProvisioningMetrics));
     const cipher = jest.mocked(module.get(TenantSecretCipher));
 
     lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
@@ -89,6 +92,15 @@ describe('ProvisionTenant', () => {
     expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), 'template');
     expect(databases.migrate.mock.invocationCallOrder[0]).toBeLessThan(databases.seed.mock.invocationCallOrder[0]!);
     expect(databases.seed.mock.invocationCallOrder[0]).toBeLessThan(tenants.markReady.mock.invocationCallOrder[0]!);
+  });
+
+  it('records the durations of a tenant made ready, each step and in all, by how its database came to be', async () => {
+    databases.createDatabase.mockResolvedValue({ origin: 'pool', sealedPassword: 'spare password' });
+    await provision.execute({ tenantId: TENANT_ID, final: false });
+    expect(metrics.recordReady).toHaveBeenCalledTimes(1);
+    const [origin, stopwatch] = metrics.recordReady.mock.calls[0]!;
+    expect(origin).toBe('pool');
+    expect([...stopwatch.laps().keys()]).toEqual(['database', 'migrations', 'seeds']);
   });
 
   it('provisions on the server recorded for the tenant', async () => {
@@ -136,6 +148,7 @@ describe('ProvisionTenant', () => {
       await expect(provision.execute({ tenantId: TENANT_ID, final: false })).rejects.toBe(error);
       expect(tenants.recordAttemptFailure).toHaveBeenCalledWith(TENANT_ID, 'migration 003 failed', false);
       expect(events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ status: 'failed' }));
+      expect(metrics.recordReady).not.toHaveBeenCalled();
     });
 
     it('makes the tenant failed on the final attempt, publishes it, and rethrows', async () => {

@@ -12,6 +12,8 @@ import { TenantPlacement } from '../servers/tenant-placement';
 import { TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisioner';
 import { TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { tenantLockKey } from '../master/lock-keys';
+import { Stopwatch } from '../metrics/stopwatch';
+import { ProvisioningLap, ProvisioningMetrics } from './provisioning.metrics';
 
 export interface ProvisioningAttempt {
   tenantId: string;
@@ -32,6 +34,7 @@ export class ProvisionTenant {
     private readonly cipher: TenantSecretCipher,
     private readonly lock: AdvisoryLock,
     private readonly events: TenantEventsPublisher,
+    private readonly metrics: ProvisioningMetrics,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -52,6 +55,7 @@ export class ProvisionTenant {
   }
 
   private async provision(tenant: Tenant): Promise<void> {
+    const stopwatch = new Stopwatch<ProvisioningLap>();
     await this.events.publish(tenant);
     // Recorded while every server was full: it waits (without spending attempts) until one has room.
     const server = tenant.server ?? (await this.placement.placeWaiting(tenant.id));
@@ -67,10 +71,14 @@ export class ProvisionTenant {
     // A warm spare's role brings its own password, which replaces the one stored for this attempt.
     if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
     else await this.tenants.recordDatabaseCreated(tenant.id);
+    stopwatch.lap('database');
     const schema = await provisioner.migrate(spec, origin);
+    stopwatch.lap('migrations');
     const seeds = await provisioner.seed(spec, origin);
+    stopwatch.lap('seeds');
     // Master records where the database stands, so a fleet rollout skips a current tenant on one read.
     await this.events.publish(await this.tenants.markReady(tenant.id, schema));
+    this.metrics.recordReady(origin, stopwatch);
     this.logger.info({ origin, seeds, server }, 'tenant database ready');
   }
 

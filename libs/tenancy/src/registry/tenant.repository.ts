@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import { ProvisioningStep, SchemaVersion, Tenant, TenantOperation, TenantStatus } from './tenant';
+import { ProvisioningStep, SchemaVersion, Tenant, TENANT_STATUSES, TenantOperation, TenantStatus } from './tenant';
 import { TenantError } from '../errors/tenant-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -146,6 +146,16 @@ export class TenantRepository {
     const tenants = rows.slice(0, query.limit).map(toTenant);
     const last = tenants[tenants.length - 1];
     return { tenants, nextCursor: rows.length > query.limit && last ? last.id : null };
+  }
+
+  /** How many tenants are in each status, every status listed (zero included), in one statement. */
+  async countByStatus(): Promise<Record<TenantStatus, number>> {
+    const rows = await this.master('tenants')
+      .select<{ status: TenantStatus; count: number }[]>('status', this.master.raw('count(*)::int AS count'))
+      .groupBy('status');
+    const counts = Object.fromEntries(TENANT_STATUSES.map((status) => [status, 0])) as Record<TenantStatus, number>;
+    for (const { status, count } of rows) counts[status] = count;
+    return counts;
   }
 
   /** Tenants that should be in the queue: not settled and untouched for a while. */

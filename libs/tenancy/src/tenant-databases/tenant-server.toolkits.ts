@@ -16,7 +16,7 @@ import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantSeeder } from './tenant-seeder';
 import { TenantServerCatalog } from './tenant-server.catalog';
 import { TenantTemplate } from './tenant-template';
-import { WarmPool } from './warm-pool';
+import { WarmPool, WarmPoolLevel } from './warm-pool';
 import { WarmSpareRepository } from './warm-spare.repository';
 
 const logger = new Logger('TenantServerToolkits');
@@ -35,6 +35,8 @@ export interface TenantServerToolkit {
   readonly warmPool: WarmPool;
   readonly provisioner: TenantDatabaseProvisioner;
 }
+
+export type ServerWarmPoolLevel = WarmPoolLevel & { server: string };
 
 /**
  * The provisioner's tools for each database server, made the first time a server is needed and
@@ -81,6 +83,12 @@ export class TenantServerToolkits implements OnApplicationShutdown {
   async accepting(): Promise<TenantServerToolkit[]> {
     const active = (await this.servers.list()).filter((server) => server.state === 'active');
     return Promise.all(active.map((server) => this.for(server.name)));
+  }
+
+  /** The warm pool's level on each server taking new tenants. */
+  async warmPoolLevels(): Promise<ServerWarmPoolLevel[]> {
+    const toolkits = await this.accepting();
+    return Promise.all(toolkits.map(async ({ server, warmPool }) => ({ server, ...(await warmPool.level()) })));
   }
 
   async onApplicationShutdown(): Promise<void> {
