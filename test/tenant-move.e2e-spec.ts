@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PrivatePostgres } from './chaos/support/private-postgres';
+import { CliBuild } from './support/cli-process';
 import { http, HttpAnswer } from './support/http';
 import type { LifecycleStatus } from './support/lifecycle';
 import { freePort } from './support/processes/free-port';
@@ -36,6 +37,8 @@ describe('moving a tenant to another database server', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'tenant-move-'));
   let far: PrivatePostgres;
   let tenantApi = '';
+  /** The tenants moved to `far`, and the emails each holds, for the drain that moves them back. */
+  const onFar = new Map<KeyedTenant, string[]>();
 
   beforeAll(async () => {
     // The cluster runs as the postgres user, which must be able to reach its directory.
@@ -172,6 +175,7 @@ describe('moving a tenant to another database server', () => {
     const answered = writes.filter((write) => write.status === 201).map((write) => write.email);
     const found = await emailsOf(tenant);
     expect(found).toEqual(expect.arrayContaining([...before, ...answered]));
+    onFar.set(tenant, found);
     expect(writes.some((write) => write.status !== 201)).toBe(true);
 
     // On the target: the database and its role; on the shared server: neither.
@@ -208,6 +212,7 @@ describe('moving a tenant to another database server', () => {
     const done = await moveDone(tenant.id);
     expect({ status: done.status, operationError: done.operationError }).toEqual({ status: 'ready', operationError: null });
     expect(await emailsOf(tenant)).toEqual(['r1@example.com', 'r2@example.com', 'r3@example.com']);
+    onFar.set(tenant, ['r1@example.com', 'r2@example.com', 'r3@example.com']);
     const [left] = await far.query<{ half: string | null }>(tenant.dbName, `SELECT to_regclass('half_loaded')::text AS half`);
     expect(left!.half).toBeNull();
     expect(await far.query('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [building])).toEqual([]);
@@ -266,6 +271,7 @@ describe('moving a tenant to another database server', () => {
     expect(Number(count)).toBe(100_000);
     expect((await users(tenant, 'POST', '/users', { name: 'After', email: 'after@example.com' })).status).toBe(201);
     expect(await databaseOnShared(tenant.dbName)).toBe(0);
+    onFar.set(tenant, await emailsOf(tenant));
 
     const perHundred = moveMs / 1000 / (size / (100 * MB));
     console.log(
@@ -273,4 +279,32 @@ describe('moving a tenant to another database server', () => {
         `move_seconds_per_100mb=${perHundred.toFixed(2)} unavailable_seconds=${(unavailableMs(writes) / 1000).toFixed(2)}`,
     );
   }, 360_000);
+
+  it('tenants servers drain moves every tenant off a server (here back to the shared one) and waits for them', async () => {
+    const cli = new CliBuild();
+    const started = Date.now();
+    try {
+      const drained = await cli.json(world.stack, ['servers', 'drain', 'far', '--wait']);
+      expect(drained).toMatchObject({ name: 'far', state: 'draining', tenants: 0, staying: [] });
+      expect(drained.moving).toHaveLength(onFar.size);
+      expect(
+        drained.moved.map((tenant: { server: string; operationError: string | null }) => [tenant.server, tenant.operationError]),
+      ).toEqual([...onFar.keys()].map(() => ['default', null]));
+    } finally {
+      cli.remove();
+    }
+    for (const [tenant, emails] of onFar) {
+      expect((await admin<{ server: string }>('GET', `/org/${tenant.id}`)).body.server).toBe('default');
+      expect(await emailsOf(tenant)).toEqual(emails);
+      expect(await databaseOnShared(tenant.dbName)).toBe(1);
+    }
+    // The tenants' databases are gone from far; its template and warm spares are the server's own.
+    const left = await far.query(
+      'postgres',
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT starts_with(datname, $2)',
+      [world.stack.config.tenants.databasePrefix, world.stack.internalNames.anyInternalPrefix],
+    );
+    expect(left).toEqual([]);
+    console.log(`servers drain: ${onFar.size} tenants moved back in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  }, 180_000);
 });

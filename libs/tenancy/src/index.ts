@@ -44,6 +44,7 @@ export * from './http/admin-key';
 export * from './http/json-body.guard';
 export * from './http/zod-validation.pipe';
 export * from './lifecycle/delete-tenant.use-case';
+export * from './lifecycle/drain-database-server.use-case';
 export * from './lifecycle/lifecycle-queue.module';
 export * from './lifecycle/lifecycle-request.providers';
 export * from './lifecycle/lifecycle-requests';

@@ -61,7 +61,7 @@ export class LifecycleController {
   }
 
   /**
-   * `{server}`: the tenant's database moves there; tenant apps answer 503 until it is done. 404 for
+   * `{server}`: the tenant's database moves there; tenant apps answer 503 until it is open there. 404 for
    * an unknown server; 409 for a tenant not ready, or a server that holds it already, takes no
    * new tenants or is full.
    */

@@ -61,6 +61,34 @@ export class TenantMoveRepository {
       .then((recorded) => (recorded ? this.tenants.getById(tenant.id) : undefined));
   }
 
+  /** Every tenant whose database is on the server (the purged excepted), oldest first. */
+  async tenantsOn(server: string): Promise<Tenant[]> {
+    const rows = await this.master('tenants')
+      .select<{ id: string }[]>('id')
+      .where({ server })
+      .whereNot({ status: 'purged' })
+      .orderBy(['created_at', 'id']);
+    return Promise.all(rows.map((row) => this.tenants.getById(row.id)));
+  }
+
+  /**
+   * The active, reachable server other than `excluded` with the most room left, counting the
+   * tenants moving onto it (ties to the first name); undefined when none has room.
+   */
+  async roomiestServer(excluded: string): Promise<string | undefined> {
+    const { rows } = await this.master.raw<{ rows: { name: string }[] }>(
+      `SELECT name FROM (
+         SELECT s.name, s.capacity - (SELECT count(*) FROM tenants t
+                                        WHERE (t.server = s.name OR t.move_target = s.name) AND t.status <> 'purged') AS room
+           FROM database_servers s
+          WHERE s.state = 'active' AND s.unreachable_since IS NULL AND s.name <> ?
+       ) servers
+       WHERE room > 0 ORDER BY room DESC, name LIMIT 1`,
+      [excluded],
+    );
+    return rows[0]?.name;
+  }
+
   /** The move recorded on the tenant, while one is under way. */
   async moveOf(id: string): Promise<TenantMove | undefined> {
     const row = await this.master('tenants')
