@@ -1,7 +1,8 @@
-import { AppConfig, createFastifyApp, TenantEventsServer } from '@app/tenancy';
+import { AppConfig, createFastifyApp, serveApiDocs, TenantEventsServer } from '@app/tenancy';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { describeAdminApi } from './api.document';
 import { ApiModule } from './api.module';
 
 const EVENTS_RECONNECT_MS = 1000;
@@ -9,6 +10,7 @@ const EVENTS_RECONNECT_MS = 1000;
 /** The HTTP api, also subscribed to the workers' tenant events (a hybrid application). */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(ApiModule.forRoot(config), config);
+  serveApiDocs(app, describeAdminApi);
   app.connectMicroservice<MicroserviceOptions>({
     // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
     // the api deaf to events for good (its streams would still poll, a second late).

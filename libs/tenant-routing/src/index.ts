@@ -6,4 +6,5 @@ export * from './connections/tenant-pools';
 export * from './context/no-tenant.decorator';
 export * from './context/tenant-context';
 export * from './resolution/tenant-references';
+export * from './resolution/tenant-routes.openapi';
 export * from './tenant-routing.module';

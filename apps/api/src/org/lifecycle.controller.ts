@@ -1,17 +1,23 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import {
   AcceptedOperation,
+  ApiAnswers,
+  ApiRefusals,
   DeleteTenant,
   JsonBodyGuard,
   MoveTenant,
   RestoreTenant,
   ResumeTenant,
   SuspendTenant,
-  ZodValidationPipe,
+  ZodBody,
+  ZodQuery,
 } from '@app/tenancy';
-import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
+import type { z } from 'zod';
+import { AdminRoutes } from '../http/admin-routes.decorator';
 import { statusUrlOf } from '../routes';
 import { DeleteOrgQuery, deleteOrgQuery, MoveOrgBody, moveOrgBody, RestoreOrgBody, restoreOrgBody } from './lifecycle.schemas';
+import { operationAnswer } from './org.answers';
 import { TenantReads } from './tenant-reads';
 
 const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
@@ -22,7 +28,13 @@ const TenantId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST
  * set until it is done.
  */
 @Controller('org')
-@UseGuards(AdminApiKeyGuard)
+@AdminRoutes()
+@ApiRefusals({
+  400: 'The id is not a UUID',
+  404: 'No tenant with this id',
+  409: 'The tenant is not in a status this operation starts from, or another operation is under way',
+  503: 'The queue or the master database is out of reach',
+})
 export class LifecycleController {
   constructor(
     private readonly suspendTenant: SuspendTenant,
@@ -35,12 +47,16 @@ export class LifecycleController {
 
   @Post(':id/suspend')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: "Shut the tenant's role out of its database; its data stays" })
+  @ApiAnswers({ 202: ['Recorded and queued', operationAnswer] })
   async suspend(@Param('id', TenantId) id: string) {
     return this.accepted(await this.suspendTenant.execute(id));
   }
 
   @Post(':id/resume')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Let a suspended tenant in again' })
+  @ApiAnswers({ 202: ['Recorded and queued', operationAnswer] })
   async resume(@Param('id', TenantId) id: string) {
     return this.accepted(await this.resumeTenant.execute(id));
   }
@@ -48,7 +64,9 @@ export class LifecycleController {
   /** `?purge=true` purges at once; `?backup=false` drops the database without a backup. */
   @Delete(':id')
   @HttpCode(HttpStatus.ACCEPTED)
-  async delete(@Param('id', TenantId) id: string, @Query(new ZodValidationPipe(deleteOrgQuery)) query: DeleteOrgQuery) {
+  @ApiOperation({ summary: 'Delete the tenant: its database is backed up, then purged after a grace period' })
+  @ApiAnswers({ 202: ['Recorded and queued', operationAnswer] })
+  async delete(@Param('id', TenantId) id: string, @ZodQuery(deleteOrgQuery) query: DeleteOrgQuery) {
     return this.accepted(await this.deleteTenant.execute(id, query));
   }
 
@@ -56,7 +74,14 @@ export class LifecycleController {
   @Post(':id/restore')
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(JsonBodyGuard)
-  async restore(@Param('id', TenantId) id: string, @Body(new ZodValidationPipe(restoreOrgBody)) body: RestoreOrgBody) {
+  @ApiOperation({ summary: 'Restore a purged or deleted tenant from a backup, in place or as a new tenant' })
+  @ApiAnswers({ 202: ['Recorded and queued', operationAnswer] })
+  @ApiRefusals({
+    400: 'The body is not {backup?, as?}, or the backup file is not a usable archive',
+    404: 'No tenant with this id, or no such backup',
+    415: 'The body is not JSON',
+  })
+  async restore(@Param('id', TenantId) id: string, @ZodBody(restoreOrgBody) body: RestoreOrgBody) {
     return this.accepted(await this.restoreTenant.execute(id, body));
   }
 
@@ -68,11 +93,19 @@ export class LifecycleController {
   @Post(':id/move')
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(JsonBodyGuard)
-  async move(@Param('id', TenantId) id: string, @Body(new ZodValidationPipe(moveOrgBody)) body: MoveOrgBody) {
+  @ApiOperation({ summary: "Move the tenant's database to another database server" })
+  @ApiAnswers({ 202: ['Recorded and queued; tenant apps answer 503 until the move is done', operationAnswer] })
+  @ApiRefusals({
+    400: 'The body is not {server}',
+    404: 'No tenant with this id, or no database server with this name',
+    409: 'The tenant is not ready, or the server holds it already, takes no new tenants, is unreachable or full',
+    415: 'The body is not JSON',
+  })
+  async move(@Param('id', TenantId) id: string, @ZodBody(moveOrgBody) body: MoveOrgBody) {
     return this.accepted(await this.moveTenant.execute(id, body.server));
   }
 
-  private accepted({ tenant, jobId }: AcceptedOperation) {
+  private accepted({ tenant, jobId }: AcceptedOperation): z.infer<typeof operationAnswer> {
     this.reads.forget(tenant.id);
     return {
       id: tenant.id,

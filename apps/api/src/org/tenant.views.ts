@@ -1,7 +1,42 @@
-import type { Tenant } from '@app/tenancy';
+import { TENANT_OPERATIONS, TENANT_STATUSES, type Tenant } from '@app/tenancy';
+import { z } from 'zod';
 import { statusUrlOf } from '../routes';
 
-export function tenantStatusView(tenant: Tenant) {
+/** A tenant's progress; the views' return types are these schemas, which the OpenAPI document shows. */
+export const tenantStatusAnswer = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  dbName: z.string(),
+  server: z.string().nullable().meta({ description: 'The database server it is placed on; null while every server is full' }),
+  status: z.enum(TENANT_STATUSES),
+  step: z.string().nullable().meta({ description: 'The last provisioning step completed' }),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  readyAt: z.date().nullable(),
+  operation: z.enum(TENANT_OPERATIONS).nullable().meta({ description: 'A lifecycle operation under way' }),
+  operationError: z.string().nullable().meta({ description: "The operation's last failed attempt" }),
+});
+export type TenantStatusView = z.infer<typeof tenantStatusAnswer>;
+
+export const tenantAnswer = tenantStatusAnswer.extend({
+  slug: z.string(),
+  statusUrl: z.string(),
+  deletedAt: z.date().optional(),
+  purgeAfter: z.date().optional().meta({ description: "When a deleted tenant's database and role are dropped" }),
+  backup: z.object({ path: z.string(), checksum: z.string().meta({ description: 'SHA-256, hex' }) }).optional(),
+  schema: z
+    .object({ migration: z.string().nullable(), fingerprint: z.string().nullable() })
+    .meta({ description: "The schema version of the tenant's database, as master records it" }),
+});
+
+export const tenantPageAnswer = z.object({
+  items: z.array(tenantAnswer),
+  nextCursor: z.uuid().nullable().meta({ description: 'The `after` of the next page; null on the last one' }),
+});
+
+export function tenantStatusView(tenant: Tenant): TenantStatusView {
   return {
     id: tenant.id,
     name: tenant.name,
@@ -18,9 +53,8 @@ export function tenantStatusView(tenant: Tenant) {
     operationError: tenant.operationError,
   };
 }
-export type TenantStatusView = ReturnType<typeof tenantStatusView>;
 
-export function tenantView(tenant: Tenant) {
+export function tenantView(tenant: Tenant): z.infer<typeof tenantAnswer> {
   return {
     ...tenantStatusView(tenant),
     slug: tenant.slug,

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { MasterDatabaseHealthIndicator } from '@app/tenancy';
+import { ApiAnswers, MasterDatabaseHealthIndicator, healthCheckAnswer, livenessAnswer } from '@app/tenancy';
 import { NoTenant, TenantPools } from '@app/tenant-routing';
 
 @Controller('health')
@@ -18,6 +19,11 @@ export class TenantApiHealthController {
    */
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness' })
+  @ApiAnswers({
+    200: ['Every check is up', healthCheckAnswer],
+    503: ['A check is down: the same body, with `error`', healthCheckAnswer],
+  })
   check() {
     return this.health.check([
       () => this.dependencies.masterDatabase(),
@@ -27,6 +33,8 @@ export class TenantApiHealthController {
 
   /** Liveness: the process answers; nothing external is asked. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness' })
+  @ApiAnswers({ 200: ['The process answers', livenessAnswer] })
   live() {
     return { status: 'ok' };
   }
