@@ -84,5 +84,10 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The console's script runs in the browser, as a classic script.
+    files: ['apps/api/src/console/assets/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+  },
   prettier,
 );

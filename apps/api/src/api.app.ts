@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { describeAdminApi } from './api.document';
 import { ApiModule } from './api.module';
+import { prepareConsoleHttp } from './console/console-http';
 
 const EVENTS_RECONNECT_MS = 1000;
 
@@ -11,6 +12,7 @@ const EVENTS_RECONNECT_MS = 1000;
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(ApiModule.forRoot(config), config);
   serveApiDocs(app, describeAdminApi);
+  await prepareConsoleHttp(app);
   app.connectMicroservice<MicroserviceOptions>({
     // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
     // the api deaf to events for good (its streams would still poll, a second late).
@@ -21,7 +23,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   await app.startAllMicroservices();
   if (!config.api.adminApiKey) {
-    app.get(Logger).warn('ADMIN_API_KEY is not set: /org endpoints are open to anyone who can reach this port');
+    app
+      .get(Logger)
+      .warn('ADMIN_API_KEY is not set: /org endpoints, the console and Bull Board are open to anyone who can reach this port');
   }
   return app;
 }

@@ -53,6 +53,13 @@ import { AuthFailureLimiter } from './rate-limit/auth-failure.limiter';
 import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitStorage } from './rate-limit/rate-limit.storage';
 import { ServersController } from './servers/servers.controller';
+import { ConsoleAssetsController } from './console/console-assets.controller';
+import { ConsoleTenantActionsController } from './console/console-tenant-actions.controller';
+import { ConsoleTenantsController } from './console/console-tenants.controller';
+import { OperatorLoginController } from './console/operator-login.controller';
+import { PageFrames } from './console/http/page-frames';
+import { AdminKey } from './http/admin-key';
+import { OperatorSessions } from './sessions/operator-sessions';
 
 /**
  * What the api process runs: the registry, the producer side of the queue and the use cases
@@ -91,6 +98,10 @@ export class ApiModule {
         FleetController,
         ServersController,
         ApiHealthController,
+        OperatorLoginController,
+        ConsoleTenantsController,
+        ConsoleTenantActionsController,
+        ConsoleAssetsController,
         tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
         metricsControllerFor(AdminApiKeyGuard),
       ],
@@ -118,6 +129,9 @@ export class ApiModule {
         TenantStatusMetrics,
         RolloutProgressMetrics,
         QueueJobMetrics.forQueues([PROVISIONING_QUEUE, TENANT_LIFECYCLE_QUEUE, FLEET_QUEUE]),
+        AdminKey,
+        OperatorSessions,
+        PageFrames,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

@@ -15,7 +15,8 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
   }
 }
 
-function toHttpException(error: unknown): HttpException | undefined {
+/** The HTTP answer for a library error or an unreachable master; undefined for anything else. */
+export function toHttpException(error: unknown): HttpException | undefined {
   if (error instanceof TenantError) {
     const statusCode = httpStatusOf(error.code);
     const body: Record<string, unknown> = { statusCode, error: STATUS_CODES[statusCode], message: error.message, ...error.details };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tenant, TenantPage, TenantRepository, TenantStatus } from '@app/tenancy';
+import { Tenant, TenantListQuery, TenantPage, TenantRepository } from '@app/tenancy';
 
 /** `ready` is final: only a credentials rotation still touches the row (its updatedAt). */
 const READY_TTL_MS = 1000;
@@ -33,7 +33,7 @@ export class TenantReads {
     return this.tenants.getById(id);
   }
 
-  list(query: { status?: TenantStatus; limit: number; after?: string }): Promise<TenantPage> {
+  list(query: TenantListQuery): Promise<TenantPage> {
     return this.tenants.list(query);
   }
 

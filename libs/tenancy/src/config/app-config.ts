@@ -125,6 +125,7 @@ const environmentVariables = z.object({
   AUTH_FAILURE_LIMIT: integer(0, 1_000_000, 10),
   SSE_MAX_STREAMS: integer(1, 1_000_000, 1000),
   SSE_MAX_SECONDS: integer(1, 86_400, 600),
+  CONSOLE_SESSION_TTL_MINUTES: integer(1, 1440, 60),
   // worker
   WORKER_HEALTH_PORT: integer(1, 65535, 3001),
   // tenantRouting
@@ -253,6 +254,8 @@ const configSchema = environmentVariables
       authFailureLimit: env.AUTH_FAILURE_LIMIT,
       sseMaxStreams: env.SSE_MAX_STREAMS,
       sseMaxSeconds: env.SSE_MAX_SECONDS,
+      /** How long an operator's console login lasts; changing ADMIN_API_KEY ends every session at once. */
+      consoleSessionTtlMinutes: env.CONSOLE_SESSION_TTL_MINUTES,
     },
     worker: {
       healthPort: env.WORKER_HEALTH_PORT,

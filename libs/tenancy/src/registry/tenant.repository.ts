@@ -59,6 +59,13 @@ export interface IdempotencyRecord {
 /** Picks the server a new tenant goes to, inside the transaction that records it; undefined when none has room. */
 export type ServerChoice = (trx: Knex.Transaction) => Promise<string | undefined>;
 
+export interface TenantListQuery {
+  status?: TenantStatus;
+  search?: string;
+  limit: number;
+  after?: string;
+}
+
 export interface TenantPage {
   tenants: Tenant[];
   nextCursor: string | null;
@@ -132,13 +139,20 @@ export class TenantRepository {
     return tenant;
   }
 
-  /** Newest first; `after` is the last id of the previous page, so pages stay stable as tenants are added. */
-  async list(query: { status?: TenantStatus; limit: number; after?: string }): Promise<TenantPage> {
+  /**
+   * Newest first; `after` is the last id of the previous page, so pages stay stable as tenants are
+   * added. `search` keeps the tenants whose name or slug contains it, in any case.
+   */
+  async list(query: TenantListQuery): Promise<TenantPage> {
     const builder = this.tenants().orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);
     if (query.status) builder.where({ status: query.status });
+    if (query.search) {
+      const pattern = `%${query.search.replace(/[\\%_]/g, '\\$&')}%`;
+      builder.where((matches) => void matches.whereILike('name', pattern).orWhereILike('slug', pattern));
+    }
     if (query.after) {
       builder.whereRaw('(created_at, id) < (SELECT created_at, id FROM tenants WHERE id = ?)', [query.after]);
     }
