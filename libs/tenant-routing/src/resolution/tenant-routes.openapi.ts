@@ -31,16 +31,20 @@ export function ApiTenantRoutes(): ClassDecorator {
   );
 }
 
-/** A tenant app's security schemes, and the ways of naming the tenant that TENANT_RESOLVERS turns on, as servers. */
+/**
+ * A tenant app's security schemes (the API key's added with addSecurity: addBearerAuth would call
+ * it a JWT), and the ways of naming the tenant that TENANT_RESOLVERS turns on, as servers.
+ */
 export function describeTenantRouting(
   builder: DocumentBuilder,
   { resolvers, baseDomain }: AppConfig['tenantRouting'],
 ): DocumentBuilder {
   builder
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: "A tenant's API key (tk_…), issued by the admin api" },
-      TENANT_API_KEY_SCHEME,
-    )
+    .addSecurity(TENANT_API_KEY_SCHEME, {
+      type: 'http',
+      scheme: 'bearer',
+      description: "A tenant's API key (tk_…), issued by the admin api",
+    })
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT whose tenant claim names the tenant' },
       TENANT_JWT_SCHEME,
