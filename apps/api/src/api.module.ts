@@ -59,6 +59,7 @@ import { ConsoleTenantsController } from './console/console-tenants.controller';
 import { OperatorLoginController } from './console/operator-login.controller';
 import { PageFrames } from './console/http/page-frames';
 import { AdminKey } from './http/admin-key';
+import { QueuesBoardModule } from './queues-board/queues-board.module';
 import { OperatorSessions } from './sessions/operator-sessions';
 
 /**
@@ -79,6 +80,7 @@ export class ApiModule {
         ProvisioningQueueModule.forProducers(),
         LifecycleQueueModule,
         FleetQueueModule,
+        QueuesBoardModule,
         TerminusModule,
         MetricsModule,
         ThrottlerModule.forRootAsync({
@@ -130,6 +132,7 @@ export class ApiModule {
         RolloutProgressMetrics,
         QueueJobMetrics.forQueues([PROVISIONING_QUEUE, TENANT_LIFECYCLE_QUEUE, FLEET_QUEUE]),
         AdminKey,
+        AdminApiKeyGuard,
         OperatorSessions,
         PageFrames,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
