@@ -119,6 +119,16 @@ describe('operator console in a real browser', () => {
     expect(await statusShown()).toBe('ready');
   });
 
+  it('refuses a form without its session token, and never takes the cookie for a JSON write', async () => {
+    const tenantId = page.url().split('/').pop()!;
+    const forged = await context.request.post(`${world.api}/console/tenants/${tenantId}/suspend`, { form: { _csrf: 'forged' } });
+    expect(forged.status()).toBe(403);
+    const json = await context.request.post(`${world.api}/org/${tenantId}/suspend`);
+    expect(json.status()).toBe(401);
+    await page.reload();
+    expect(await statusShown()).toBe('ready');
+  });
+
   it('issues an API key shown once, and revokes it', async () => {
     await press('Issue an API key');
     const key = await page.locator('.secret code').textContent();
