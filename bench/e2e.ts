@@ -20,7 +20,8 @@ export const E2E_CONFIGS: E2eConfig[] = [
   { label: 'pool off + template off', env: { WARM_POOL_SIZE: '0', TENANT_TEMPLATE: 'off' } },
 ];
 
-interface Trace {
+export interface Trace {
+  tenantId: string;
   totalMs: number;
   postMs: number;
   /** Each `status/step` seen while polling: client ms since the POST was sent, and server ms
@@ -82,23 +83,33 @@ export async function measureE2e(id: BenchIdentity, config: E2eConfig, warmup: n
           : poolOn
             ? 'pool not reported by /health; waited 2 s after start, requests back to back'
             : 'requests back to back',
-      ...summarize(traces.map((trace) => trace.totalMs)),
-      server_created_to_ready_p50_ms: p50Of(traces.map((trace) => trace.serverMs)),
-      breakdown_p50_ms: {
-        post_response: p50Of(traces.map((trace) => trace.postMs)),
-        job_queue_wait: p50Of(traces.map((trace) => trace.queueWaitMs)),
-        job_processing: p50Of(traces.map((trace) => trace.processingMs)),
-      },
-      states: stateTimings(traces),
+      ...traceFigures(traces),
     };
   } finally {
     await stack.stopAndReset();
   }
 }
 
-async function provisionOne(stack: Stack, name: string): Promise<Trace> {
+export type TraceFigures = Summary & Pick<E2eResult, 'server_created_to_ready_p50_ms' | 'breakdown_p50_ms' | 'states'>;
+
+/** End-to-end times of the traces and where their time went. */
+export function traceFigures(traces: Trace[]): TraceFigures {
+  return {
+    ...summarize(traces.map((trace) => trace.totalMs)),
+    server_created_to_ready_p50_ms: p50Of(traces.map((trace) => trace.serverMs)),
+    breakdown_p50_ms: {
+      post_response: p50Of(traces.map((trace) => trace.postMs)),
+      job_queue_wait: p50Of(traces.map((trace) => trace.queueWaitMs)),
+      job_processing: p50Of(traces.map((trace) => trace.processingMs)),
+    },
+    states: stateTimings(traces),
+  };
+}
+
+/** One tenant: POST /org/create (on `server` when named), then its status polled every 5 ms until ready. */
+export async function provisionOne(stack: Stack, name: string, server?: string): Promise<Trace> {
   const t0 = performance.now();
-  const { id: tenantId, jobId } = await stack.create(name);
+  const { id: tenantId, jobId } = await stack.create(name, server);
   const postMs = performance.now() - t0;
   const seen: Trace['seen'] = {};
   for (;;) {
@@ -108,6 +119,7 @@ async function provisionOne(stack: Stack, name: string): Promise<Trace> {
     if (view.status === 'ready') {
       const job = jobId ? await jobTimes(stack.id, jobId) : undefined;
       return {
+        tenantId,
         totalMs: now,
         postMs,
         seen,

@@ -19,24 +19,24 @@ export interface PrivateServerOptions {
   why: string;
 }
 
-let running: { pg: PrivatePostgres; root: string } | undefined;
+/** The clusters started, first first. */
+const running: { pg: PrivatePostgres; root: string }[] = [];
 
 /**
  * A private cluster of the same PostgreSQL, initdb defaults (fsync on, 128 MB shared_buffers),
  * for a series the shared development server cannot hold or would disturb (the routing and
- * fleet series say why). One at a time; the returned identity keeps the run's token, prefixes
- * and Redis.
+ * fleet series say why). A series may start several (the servers series: one per database
+ * server); the returned identity keeps the run's token, prefixes and Redis.
  */
 export async function startPrivateServer(
   id: BenchIdentity,
   options: PrivateServerOptions,
 ): Promise<[BenchIdentity, PrivateServerFacts]> {
-  if (running) throw new Error('a private PostgreSQL cluster is running already');
   const shared = await maxConnections(id);
   const root = mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
   chmodSync(root, 0o755); // the postgres user must reach its directory inside
   const pg = new PrivatePostgres(path.join(root, 'pg'), await freePort());
-  running = { pg, root };
+  running.push({ pg, root });
   await pg.init();
   if (options.maxConnections) {
     appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\nmax_connections = ${options.maxConnections}\n`);
@@ -83,19 +83,22 @@ export async function databaseCounters(id: BenchIdentity): Promise<DatabaseCount
   };
 }
 
-/** The private cluster's postmaster, whose children are its backends. */
+/** The (first) private cluster's postmaster, whose children are its backends. */
 export function privatePostmasterPid(): number {
-  if (!running) throw new Error('no private PostgreSQL cluster is running');
-  return Number(readFileSync(path.join(running.pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const [first] = running;
+  if (!first) throw new Error('no private PostgreSQL cluster is running');
+  return Number(readFileSync(path.join(first.pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
-/** Stops the private cluster and deletes it, databases and all. */
+/** Stops every private cluster and deletes it, databases and all. */
 export async function stopPrivateServer(): Promise<void> {
-  const server = running;
-  running = undefined;
-  if (!server) return;
-  await server.pg.stop('fast').catch(() => server.pg.kill9());
-  rmSync(server.root, { recursive: true, force: true });
+  const servers = running.splice(0);
+  await Promise.all(
+    servers.map(async (server) => {
+      await server.pg.stop('fast').catch(() => server.pg.kill9());
+      rmSync(server.root, { recursive: true, force: true });
+    }),
+  );
 }
 
 async function maxConnections(id: BenchIdentity): Promise<number> {

@@ -6,6 +6,7 @@ import type { FloorResult, PocResult } from './floor';
 import type { HttpResult, LoadFigures } from './http';
 import type { RoutedFigures, RoutingResult } from './routing';
 import type { SeriesFigures } from './spread-load';
+import { serversRows, type ServersResult } from './servers';
 import { SERIES, Series } from './series';
 import { round } from './stats';
 
@@ -32,8 +33,11 @@ export interface Results {
   http?: HttpResult;
   routing?: RoutingResult;
   fleet?: FleetResult;
+  servers?: ServersResult;
   /** Those named in TARGETS have a target; the others are recorded only. Only those whose series ran. */
-  ratios: Partial<Record<keyof typeof TARGETS | 'fleet_noop_tenants_per_s', number>>;
+  ratios: Partial<
+    Record<keyof typeof TARGETS | 'fleet_noop_tenants_per_s' | 'move_seconds_per_100mb' | 'move_unavailable_s', number>
+  >;
   targets: Record<string, { target: string; met: boolean }>;
 }
 
@@ -46,11 +50,13 @@ const TARGETS = {
   routed_single_rps_over_bare: { op: '>=', value: 0.6 },
   tenant_api_rss_mb: { op: '<=', value: 250 },
   fleet_over_raw: { op: '>=', value: 0.7 },
+  e2e_p50_crowded_over_empty: { op: '<=', value: 1.3 },
+  burst_over_parallel_floor: { op: '>=', value: 0.8 },
 } as const;
 
 /** The first e2e configuration is the one with every setting at its default. */
 export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Results {
-  const { floor, e2e, throughput, http, routing, fleet } = results;
+  const { floor, e2e, throughput, http, routing, fleet, servers } = results;
   const twoWorkers = throughput?.find((run) => run.workers === 2);
   const ratios: Results['ratios'] = {
     ...(floor && e2e && { e2e_p50_over_floor: round(e2e[0].p50_ms / floor.p50_ms, 2) }),
@@ -66,6 +72,12 @@ export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Result
     ...(fleet && {
       fleet_over_raw: round(fleet.rollout.tenants_per_s / fleet.floor.tenants_per_s, 2),
       fleet_noop_tenants_per_s: fleet.noop.tenants_per_s,
+    }),
+    ...(servers && {
+      e2e_p50_crowded_over_empty: round(servers.crowd.crowded.p50_ms / servers.crowd.empty.p50_ms, 2),
+      burst_over_parallel_floor: round(servers.burst.burst.tenants_per_s / servers.burst.floor.best.databases_per_s, 2),
+      move_seconds_per_100mb: servers.move.move_seconds_per_100mb,
+      move_unavailable_s: servers.move.unavailable_s,
     }),
   };
   const targets = Object.fromEntries(
@@ -93,7 +105,7 @@ export function writeResults(results: Results): string[] {
 }
 
 export function printTable(r: Results): void {
-  const { floor, poc, e2e, throughput, http, routing, fleet } = r;
+  const { floor, poc, e2e, throughput, http, routing, fleet, servers } = r;
   const rows: [string, string][] = [
     ['machine', `${r.machine.cpus} cpus, PostgreSQL ${r.machine.postgres_version}, Node ${r.machine.node_version}`],
     ['load average at start / end', `${r.machine.loadavg_start.join(' ')} / ${r.machine.loadavg_end.join(' ')}`],
@@ -120,6 +132,7 @@ export function printTable(r: Results): void {
     ...(http ? httpRows(http) : []),
     ...(routing ? routingRows(routing) : []),
     ...(fleet ? fleetRows(fleet) : []),
+    ...(servers ? serversRows(servers) : []),
     ...Object.entries(r.ratios).map(([name, value]): [string, string] => {
       const target = r.targets[name];
       return [

@@ -9,6 +9,7 @@ import { measureFloor, measurePoc } from './floor';
 import { measureHttp } from './http';
 import { printTable, withRatios, writeResults } from './report';
 import { measureRouting } from './routing';
+import { measureServers } from './servers';
 import { stopPrivateServer } from './private-server';
 import { selectedSeries, Series } from './series';
 import {
@@ -29,6 +30,8 @@ const quick = process.argv.includes('--quick');
 const only = selectedSeries(process.argv);
 const ROUTED_TENANTS = { quick: 200, full: 1000 };
 const FLEET_TENANTS = { quick: 200, full: 1000 };
+/** Tenants already on the crowded server of the servers series. */
+const CROWD_TENANTS = { quick: 300, full: 1000 };
 const SIZES = quick
   ? {
       warmup: 8,
@@ -39,6 +42,7 @@ const SIZES = quick
       httpSeconds: 5,
       routedTenants: ROUTED_TENANTS.quick,
       fleetTenants: FLEET_TENANTS.quick,
+      servers: { crowd: CROWD_TENANTS.quick, e2eRounds: 10, floorPerRound: 20, rawCopies: 10, burst: 200 },
     }
   : {
       warmup: 8,
@@ -49,6 +53,7 @@ const SIZES = quick
       httpSeconds: 15,
       routedTenants: ROUTED_TENANTS.full,
       fleetTenants: FLEET_TENANTS.full,
+      servers: { crowd: CROWD_TENANTS.full, e2eRounds: 30, floorPerRound: 40, rawCopies: 20, burst: 200 },
     };
 
 const id = newIdentity(process.env);
@@ -163,6 +168,22 @@ async function main(): Promise<void> {
           : `full run; --quick uses ${FLEET_TENANTS.quick}`,
       ),
   );
+  const servers = await measure(
+    'servers',
+    `servers: ${SIZES.servers.burst} tenants at once over the parallel floor; e2e on an empty server and on one with ${SIZES.servers.crowd} tenants; a 100 MB move`,
+    () =>
+      measureServers(
+        id,
+        {
+          ...SIZES.servers,
+          warmup: SIZES.warmup,
+          crowdNote: quick
+            ? `--quick: ${CROWD_TENANTS.quick}; the full run uses ${CROWD_TENANTS.full}`
+            : `full run; --quick uses ${CROWD_TENANTS.quick}`,
+        },
+        log,
+      ),
+  );
 
   const results = withRatios({
     date: new Date().toISOString(),
@@ -189,6 +210,7 @@ async function main(): Promise<void> {
     http,
     routing,
     fleet,
+    servers,
   });
   printTable(results);
   for (const file of writeResults(results)) log(`wrote ${file}`);

@@ -1,5 +1,5 @@
 /** The benchmark's series, in the order a run measures them. */
-export const SERIES = ['floor', 'poc', 'e2e', 'throughput', 'http', 'routing', 'fleet'] as const;
+export const SERIES = ['floor', 'poc', 'e2e', 'throughput', 'http', 'routing', 'fleet', 'servers'] as const;
 export type Series = (typeof SERIES)[number];
 
 /**

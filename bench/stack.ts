@@ -94,8 +94,12 @@ export class Stack {
     return `Bearer ${this.id.adminApiKey}`;
   }
 
-  async create(name: string): Promise<{ id: string; jobId?: string }> {
-    const { status, body } = await this.client.request<{ id: string; jobId?: string }>('POST', '/org/create', { name });
+  /** POST /org/create; on the server named, else where placement puts it. */
+  async create(name: string, server?: string): Promise<{ id: string; jobId?: string }> {
+    const { status, body } = await this.client.request<{ id: string; jobId?: string }>('POST', '/org/create', {
+      name,
+      ...(server && { server }),
+    });
     if (status !== 202) throw new Error(`POST /org/create answered ${status}: ${JSON.stringify(body)}`);
     return body;
   }

@@ -1,0 +1,118 @@
+import { Client } from 'pg';
+import { InternalDatabaseNames } from '../libs/tenancy/src/tenant-databases/internal-database-names';
+import { measureThroughput, ThroughputResult } from './e2e';
+import { BenchIdentity, dropNamed, quoteIdent, withServer } from './resources';
+import { Stack } from './stack';
+import { round, summarize, Summary } from './stats';
+
+const BURST_WORKERS = 2;
+/** Sessions copying the template at once; each count is measured twice, 1, 2, 4 then 4, 2, 1. */
+const SESSIONS = [1, 2, 4, 4, 2, 1];
+/** Untimed copies before the rounds: the first CREATE DATABASEs on a fresh cluster are slower. */
+const FLOOR_WARMUP = 4;
+
+export interface ParallelFloorRound {
+  sessions: number;
+  databases: number;
+  seconds: number;
+  databases_per_s: number;
+  /** Each CREATE DATABASE … TEMPLATE, as its session saw it. */
+  database_ms: Summary;
+}
+
+export interface BurstResult {
+  template: string;
+  /** Raw copies of the template on open sessions, each round dropped (untimed) and a CHECKPOINT before the next. */
+  floor: { rounds: ParallelFloorRound[]; best: { sessions: number; databases_per_s: number } };
+  /** The service: n tenants POSTed at once, default settings (warm pool on), two workers. */
+  burst: ThroughputResult;
+}
+
+/**
+ * The parallel floor, then the burst, on the same server (`id`'s, which also holds master, as in
+ * the throughput series). The template is the one the service builds there: a stack starts, fills
+ * its warm pool and stops, leaving both for the floor and for measureThroughput's own stack.
+ */
+export async function measureBurst(id: BenchIdentity, perRound: number, warmup: number, n: number): Promise<BurstResult> {
+  const stack = await Stack.start(id, BURST_WORKERS, {});
+  try {
+    await stack.waitForFullPool();
+  } finally {
+    await stack.stop();
+  }
+  const template = new InternalDatabaseNames(id.tenantDbPrefix).template;
+  await assertTemplate(id, template);
+  const names: string[] = [];
+  const name = (label: string) => {
+    names.push(`${id.tenantDbPrefix}floor_${label}`);
+    return names[names.length - 1]!;
+  };
+  const rounds: ParallelFloorRound[] = [];
+  try {
+    await withServer(id, async (client) => {
+      for (let i = 0; i < FLOOR_WARMUP; i++) await copy(client, template, name(`w${i}`));
+    });
+    for (const [index, sessions] of SESSIONS.entries()) {
+      await dropNamed(id, names.splice(0));
+      await withServer(id, (client) => client.query('CHECKPOINT'));
+      rounds.push(await floorRound(id, template, sessions, perRound, (i) => name(`${index}_${i}`)));
+    }
+  } finally {
+    await dropNamed(id, names.splice(0));
+  }
+  await withServer(id, (client) => client.query('CHECKPOINT'));
+  const best = rounds.reduce((a, b) => (b.databases_per_s > a.databases_per_s ? b : a));
+  const burst = await measureThroughput(id, BURST_WORKERS, warmup, n);
+  return { template, floor: { rounds, best: { sessions: best.sessions, databases_per_s: best.databases_per_s } }, burst };
+}
+
+/** `count` copies of the template split over `sessions` open connections, all started together. */
+async function floorRound(
+  id: BenchIdentity,
+  template: string,
+  sessions: number,
+  count: number,
+  name: (i: number) => string,
+): Promise<ParallelFloorRound> {
+  const targets = Array.from({ length: count }, (_, i) => name(i));
+  const samples: number[] = [];
+  const clients = await Promise.all(
+    Array.from({ length: sessions }, async () => {
+      const client = new Client({ connectionString: id.serverUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    const started = performance.now();
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let target = targets.shift(); target !== undefined; target = targets.shift()) {
+          const t0 = performance.now();
+          await copy(client, template, target);
+          samples.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      sessions,
+      databases: count,
+      seconds: round(seconds, 3),
+      databases_per_s: round(count / seconds, 2),
+      database_ms: summarize(samples),
+    };
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+}
+
+const copy = (client: Client, template: string, name: string) =>
+  client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+
+async function assertTemplate(id: BenchIdentity, template: string): Promise<void> {
+  const { rowCount } = await withServer(id, (client) =>
+    client.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [template]),
+  );
+  if (!rowCount) throw new Error(`the service built no template ${template} on the server`);
+}
