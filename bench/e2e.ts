@@ -1,4 +1,5 @@
 import { sleep } from '../test/support/processes/wait';
+import type { CpuPerTenant } from './fleet';
 import { BenchIdentity, countingCheckpoints, withRedis } from './resources';
 import { PoolState, Stack, StatusView } from './stack';
 import { percentile, round, summarize, Summary, timedSeries } from './stats';
@@ -181,10 +182,21 @@ export interface ThroughputResult {
   seconds: number;
   tenants_per_s: number;
   server_span_s: number;
+  /** When the caller metered it: CPU per tenant during the burst. */
+  cpu_per_tenant?: CpuPerTenant;
 }
 
+/** Starts metering CPU; the returned function gives it per tenant. */
+export type CpuMeter = () => (n: number, seconds: number) => CpuPerTenant;
+
 /** N tenants POSTed at once with default settings; first POST → last tenant seen ready. */
-export async function measureThroughput(id: BenchIdentity, workers: number, warmup: number, n: number): Promise<ThroughputResult> {
+export async function measureThroughput(
+  id: BenchIdentity,
+  workers: number,
+  warmup: number,
+  n: number,
+  meter?: CpuMeter,
+): Promise<ThroughputResult> {
   const stack = await Stack.start(id, workers, {});
   try {
     const pool = await stack.waitForFullPool();
@@ -193,8 +205,10 @@ export async function measureThroughput(id: BenchIdentity, workers: number, warm
       await provisionOne(stack, `bench burst w${i}`);
     }
     if (pool) await stack.waitForFullPool();
+    const perTenant = meter?.();
     const [{ t0, last, views }, checkpoints] = await countingCheckpoints(id, () => burst(stack, n));
     const seconds = (last - t0) / 1000;
+    const cpu = perTenant?.(n, seconds);
     const createdAt = [...views.values()].map((view) => Date.parse(view.createdAt));
     const readyAt = [...views.values()].map((view) => Date.parse(view.readyAt ?? view.createdAt));
     return {
@@ -206,6 +220,7 @@ export async function measureThroughput(id: BenchIdentity, workers: number, warm
       seconds: round(seconds, 3),
       tenants_per_s: round(n / seconds, 2),
       server_span_s: round((Math.max(...readyAt) - Math.min(...createdAt)) / 1000, 3),
+      ...(cpu && { cpu_per_tenant: cpu }),
     };
   } finally {
     await stack.stopAndReset();

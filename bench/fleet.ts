@@ -170,8 +170,8 @@ async function timeRollout(stack: Stack, n: number, expected: 'migrated' | 'skip
   };
 }
 
-/** CPU of the workers, the api, this process, the private cluster and the machine, from now on. */
-function watchCpu() {
+/** CPU of the workers, the api, this process, the (first) private cluster and the machine, from now on. */
+export function watchCpu() {
   const read = () => {
     const own = process.cpuUsage();
     return {

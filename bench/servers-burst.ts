@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { InternalDatabaseNames } from '../libs/tenancy/src/tenant-databases/internal-database-names';
 import { measureThroughput, ThroughputResult } from './e2e';
+import { CpuPerTenant, watchCpu } from './fleet';
 import { BenchIdentity, dropNamed, quoteIdent, withServer } from './resources';
 import { Stack } from './stack';
 import { round, summarize, Summary } from './stats';
@@ -18,6 +19,8 @@ export interface ParallelFloorRound {
   databases_per_s: number;
   /** Each CREATE DATABASE … TEMPLATE, as its session saw it. */
   database_ms: Summary;
+  /** Per database: PostgreSQL's (the copies), this process's (the pg clients) and the machine's. */
+  cpu_per_database: Pick<CpuPerTenant, 'postgres_ms' | 'bench_ms' | 'machine_ms' | 'machine_busy_pct'>;
 }
 
 export interface BurstResult {
@@ -62,7 +65,7 @@ export async function measureBurst(id: BenchIdentity, perRound: number, warmup: 
   }
   await withServer(id, (client) => client.query('CHECKPOINT'));
   const best = rounds.reduce((a, b) => (b.databases_per_s > a.databases_per_s ? b : a));
-  const burst = await measureThroughput(id, BURST_WORKERS, warmup, n);
+  const burst = await measureThroughput(id, BURST_WORKERS, warmup, n, () => watchCpu().perTenant);
   return { template, floor: { rounds, best: { sessions: best.sessions, databases_per_s: best.databases_per_s } }, burst };
 }
 
@@ -84,6 +87,7 @@ async function floorRound(
     }),
   );
   try {
+    const cpu = watchCpu();
     const started = performance.now();
     await Promise.all(
       clients.map(async (client) => {
@@ -95,12 +99,14 @@ async function floorRound(
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const { postgres_ms, bench_ms, machine_ms, machine_busy_pct } = cpu.perTenant(count, seconds);
     return {
       sessions,
       databases: count,
       seconds: round(seconds, 3),
       databases_per_s: round(count / seconds, 2),
       database_ms: summarize(samples),
+      cpu_per_database: { postgres_ms, bench_ms, machine_ms, machine_busy_pct },
     };
   } finally {
     await Promise.all(clients.map((client) => client.end()));

@@ -1,3 +1,4 @@
+import type { CpuPerTenant } from './fleet';
 import { JsonClient } from './json-client';
 import { PrivateServerFacts, startPrivateServer, stopPrivateServer } from './private-server';
 import { BenchIdentity, deleteRedisKeys } from './resources';
@@ -83,6 +84,9 @@ export async function measureServers(id: BenchIdentity, sizes: ServersSizes, log
 /** The servers series' lines of the printed table. */
 export function serversRows(s: ServersResult): [string, string][] {
   const { burst, crowd, move } = s;
+  const cpu = burst.burst.cpu_per_tenant;
+  const best = burst.floor.rounds.reduce((a, b) => (b.databases_per_s > a.databases_per_s ? b : a));
+  const floorCpu = best.cpu_per_database;
   const side = (c: CrowdResult['empty']) =>
     `p50 ${c.p50_ms} ms, p95 ${c.p95_ms} ms (n=${c.n}); job processing p50 ${c.breakdown_p50_ms.job_processing} ms, ` +
     `queue wait ${c.breakdown_p50_ms.job_queue_wait} ms; pool refilled after ${c.pool_refill_p50_ms} ms; ` +
@@ -98,11 +102,12 @@ export function serversRows(s: ServersResult): [string, string][] {
     [
       `  parallel floor (template copies)`,
       burst.floor.rounds.map((r) => `${r.sessions}: ${r.databases_per_s}/s`).join(', ') +
-        `; best ${burst.floor.best.databases_per_s}/s with ${burst.floor.best.sessions}`,
+        `; best ${burst.floor.best.databases_per_s}/s with ${burst.floor.best.sessions}; ` +
+        `CPU ms/database PostgreSQL ${floorCpu.postgres_ms}, machine ${floorCpu.machine_ms} (${floorCpu.machine_busy_pct}% busy)`,
     ],
     [
       `  burst (${burst.burst.n} at once, ${burst.burst.workers} workers)`,
-      `${burst.burst.tenants_per_s} tenants/s (${burst.burst.seconds} s)`,
+      `${burst.burst.tenants_per_s} tenants/s (${burst.burst.seconds} s)` + (cpu ? `; ${cpuText(cpu)}` : ''),
     ],
     [
       `  move ${move.database_mb} MB ${move.from} → ${move.to}`,
@@ -111,3 +116,6 @@ export function serversRows(s: ServersResult): [string, string][] {
     ],
   ];
 }
+
+const cpuText = (c: CpuPerTenant) =>
+  `CPU ms/tenant workers ${c.workers_ms}, api ${c.api_ms}, bench ${c.bench_ms}, PostgreSQL ${c.postgres_ms}, machine ${c.machine_ms} (${c.machine_busy_pct}% busy)`;
