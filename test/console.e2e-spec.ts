@@ -147,6 +147,19 @@ describe('operator console in a real browser', () => {
     await waitForStatus('deleted');
   });
 
+  it('shows rollouts with their progress', async () => {
+    const started = await fetch(`${world.api}/fleet/migrations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(started.status).toBe(202);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Rollouts' }).click();
+    expect(await page.getByRole('table').getByRole('cell', { name: 'migrate', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('progressbar', { name: 'Tenants dealt with' }).count()).toBe(1);
+    await checkPage('rollouts');
+  });
+
   it('shows every queue in Bull Board to the signed-in operator, and nothing to anyone else', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Queues' }).click();
     await page.waitForURL(`${world.api}/admin/queues`);

@@ -54,6 +54,7 @@ import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitStorage } from './rate-limit/rate-limit.storage';
 import { ServersController } from './servers/servers.controller';
 import { ConsoleAssetsController } from './console/console-assets.controller';
+import { ConsoleRolloutsController } from './console/console-rollouts.controller';
 import { ConsoleTenantActionsController } from './console/console-tenant-actions.controller';
 import { ConsoleTenantsController } from './console/console-tenants.controller';
 import { OperatorLoginController } from './console/operator-login.controller';
@@ -103,6 +104,7 @@ export class ApiModule {
         OperatorLoginController,
         ConsoleTenantsController,
         ConsoleTenantActionsController,
+        ConsoleRolloutsController,
         ConsoleAssetsController,
         tenantEventsControllerFor(tenantStatusChannel(config.redis.prefix)),
         metricsControllerFor(AdminApiKeyGuard),

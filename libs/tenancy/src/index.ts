@@ -22,6 +22,7 @@ export * from './fleet/cancel-rollout.use-case';
 export * from './fleet/fleet-queue.module';
 export * from './fleet/fleet-queue.service';
 export * from './fleet/fleet.constants';
+export * from './fleet/list-recent-rollouts.use-case';
 export * from './fleet/plan-migration-rollout.use-case';
 export * from './fleet/reconcile-rollouts.use-case';
 export * from './fleet/resume-rollout.use-case';

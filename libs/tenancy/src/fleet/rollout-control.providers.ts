@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { CancelRollout } from './cancel-rollout.use-case';
+import { ListRecentRollouts } from './list-recent-rollouts.use-case';
 import { PlanMigrationRollout } from './plan-migration-rollout.use-case';
 import { ResumeRollout } from './resume-rollout.use-case';
 import { RolloutDispatcher } from './rollout-dispatcher';
@@ -25,6 +26,7 @@ export const ROLLOUT_CONTROL_PROVIDERS: Provider[] = [
   PlanMigrationRollout,
   StartRollbackRollout,
   ShowRollout,
+  ListRecentRollouts,
   ResumeRollout,
   CancelRollout,
 ];

@@ -112,6 +112,17 @@ export class RolloutRepository {
     return toRollout(row);
   }
 
+  /** The latest rollouts, newest first. */
+  async listRecent(limit: number): Promise<Rollout[]> {
+    const rows = await this.master<RolloutRow>('rollouts')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toRollout);
+  }
+
   async findRunningIds(): Promise<string[]> {
     const rows = await this.master<RolloutRow>('rollouts').select('id').where({ state: 'running' }).orderBy('created_at');
     return rows.map((row) => row.id);

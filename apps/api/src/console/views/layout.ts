@@ -27,6 +27,7 @@ export function layout(frame: PageFrame, title: string, content: SafeHtml): Safe
         <nav aria-label="Console">
           <ul>
             <li><a href="/console">Tenants</a></li>
+            <li><a href="/console/rollouts">Rollouts</a></li>
             <li><a href="/admin/queues">Queues</a></li>
           </ul>
         </nav>
