@@ -3,7 +3,14 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
-const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'err.config'];
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  // The console's login answers with the operator's session cookie.
+  'res.headers["set-cookie"]',
+  'err.config',
+];
 
 /** Access lines come from Fastify (see access-log.ts), not from nestjs-pino's middleware. */
 const NO_REQUEST_MIDDLEWARE: [] = [];
