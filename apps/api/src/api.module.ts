@@ -37,6 +37,7 @@ import {
   TenantStatusMetrics,
   DATABASE_SERVER_PROVIDERS,
   TenantPlacement,
+  AdminKey,
 } from '@app/tenancy';
 import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
@@ -59,7 +60,6 @@ import { ConsoleTenantActionsController } from './console/console-tenant-actions
 import { ConsoleTenantsController } from './console/console-tenants.controller';
 import { OperatorLoginController } from './console/operator-login.controller';
 import { PageFrames } from './console/http/page-frames';
-import { AdminKey } from './http/admin-key';
 import { QueuesBoardModule } from './queues-board/queues-board.module';
 import { OperatorSessions } from './sessions/operator-sessions';
 

@@ -1,6 +1,6 @@
+import { AdminKey } from '@app/tenancy';
 import { Body, Controller, ForbiddenException, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AdminKey } from '../http/admin-key';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure.limiter';
 import { OperatorSessions } from '../sessions/operator-sessions';
 import { ConsoleExceptionFilter } from './http/console-exception.filter';

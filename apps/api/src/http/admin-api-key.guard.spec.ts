@@ -1,3 +1,4 @@
+import { AdminKey } from '@app/tenancy';
 import type { ExecutionContext } from '@nestjs/common';
 import type { AppConfig } from '@app/tenancy';
 import type { ThrottlerStorage } from '@nestjs/throttler';
@@ -5,7 +6,6 @@ import type { PinoLogger } from 'nestjs-pino';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure.limiter';
 import { OperatorSessions } from '../sessions/operator-sessions';
 import { AdminApiKeyGuard } from './admin-api-key.guard';
-import { AdminKey } from './admin-key';
 
 const KEY = 'unit-admin-key-0123456789';
 

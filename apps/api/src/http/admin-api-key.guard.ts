@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/tenancy';
+import { APP_CONFIG, AppConfig, AdminKey } from '@app/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure.limiter';
 import { OperatorSessions } from '../sessions/operator-sessions';
-import { AdminKey } from './admin-key';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 

@@ -1,8 +1,8 @@
+import { AdminKey } from '@app/tenancy';
 import { HttpException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminApiKeyGuard } from '../http/admin-api-key.guard';
-import { AdminKey } from '../http/admin-key';
 import { OperatorSessions } from '../sessions/operator-sessions';
 import { QUEUES_BOARD_ROUTE } from './queues-board.module';
 

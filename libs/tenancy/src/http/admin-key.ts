@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
-/** ADMIN_API_KEY, checked in constant time wherever an operator presents it. */
+/** ADMIN_API_KEY, checked in constant time wherever an operator presents it (a bearer token, the console's login). */
 @Injectable()
 export class AdminKey {
   private readonly expectedDigest?: Buffer;
@@ -12,7 +12,7 @@ export class AdminKey {
     this.expectedDigest = api.adminApiKey === undefined ? undefined : digest(api.adminApiKey);
   }
 
-  /** Unset outside production: the operators' routes are open. */
+  /** Unset outside production: the operators' routes (admin api, console, Bull Board, /metrics) are open. */
   get isSet(): boolean {
     return this.expectedDigest !== undefined;
   }

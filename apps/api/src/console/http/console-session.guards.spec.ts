@@ -1,7 +1,7 @@
+import { AdminKey } from '@app/tenancy';
 import type { ExecutionContext } from '@nestjs/common';
 import type { AppConfig } from '@app/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AdminKey } from '../../http/admin-key';
 import { OperatorSessions, SESSION_COOKIE } from '../../sessions/operator-sessions';
 import { ConsoleFormGuard, ConsolePageGuard } from './console-session.guards';
 import { LoginRequired } from './login-required';

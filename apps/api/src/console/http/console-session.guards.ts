@@ -1,6 +1,6 @@
+import { AdminKey } from '@app/tenancy';
 import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AdminKey } from '../../http/admin-key';
 import { OperatorSession, OperatorSessions } from '../../sessions/operator-sessions';
 import { LoginRequired } from './login-required';
 

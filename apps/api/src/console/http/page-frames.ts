@@ -1,5 +1,5 @@
+import { AdminKey } from '@app/tenancy';
 import { Injectable } from '@nestjs/common';
-import { AdminKey } from '../../http/admin-key';
 import { OperatorSession, OperatorSessions } from '../../sessions/operator-sessions';
 import type { PageFrame } from '../views/layout';
 
