@@ -61,8 +61,10 @@ export class PgArchiveTool {
           ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${target}`],
           'in',
         );
-        // A pg_restore that stopped early closes the pipe: pg_dump then fails on it, and says less.
+        // A pg_restore that stopped early (its server gone, say) stops the pipe. Its end is closed
+        // here too, or pg_dump would wait for ever to write: pg_dump then fails on it, and says less.
         load.child.stdin!.on('error', () => undefined);
+        load.child.once('exit', () => dump.child.stdout!.destroy());
         dump.child.stdout!.pipe(load.child.stdin!);
         const [dumped, loaded] = await Promise.allSettled([dump.done, load.done]);
         const failures = [loaded, dumped]
