@@ -8,6 +8,7 @@ import { TenantLifecycleRepository } from '../registry/tenant-lifecycle.reposito
 import { TenantRepository } from '../registry/tenant.repository';
 import { RunLifecycleOperation } from './run-lifecycle-operation.use-case';
 import { TenantAccessOperations } from './tenant-access.operations';
+import { TenantMoveOperation } from './tenant-move.operation';
 import { TenantPurgeOperation } from './tenant-purge.operation';
 import { TenantRestoreOperation } from './tenant-restore.operation';
 
@@ -31,6 +32,7 @@ describe('RunLifecycleOperation', () => {
   let access: jest.Mocked<TenantAccessOperations>;
   let purge: jest.Mocked<TenantPurgeOperation>;
   let restore: jest.Mocked<TenantRestoreOperation>;
+  let move: jest.Mocked<TenantMoveOperation>;
 
   beforeEach(async () => {
     const module = await Test.createTestingModule({ providers: [RunLifecycleOperation] })
@@ -44,6 +46,7 @@ describe('RunLifecycleOperation', () => {
     access = jest.mocked(module.get(TenantAccessOperations));
     purge = jest.mocked(module.get(TenantPurgeOperation));
     restore = jest.mocked(module.get(TenantRestoreOperation));
+    move = jest.mocked(module.get(TenantMoveOperation));
     lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
     lifecycle.finish.mockImplementation(async (id, _operation, status) => ({ id, status, operation: null }) as Tenant);
     lifecycle.recordFailure.mockImplementation(
@@ -124,5 +127,29 @@ describe('RunLifecycleOperation', () => {
     purge.run.mockRejectedValue(TenantError.foreignDatabaseObject('database', 'tenant_acme', 'was not made by this service'));
     await expect(run.execute({ tenantId: TENANT_ID, final: false })).rejects.toMatchObject({ code: 'foreign_database_object' });
     expect(lifecycle.recordFailure).toHaveBeenCalledWith(TENANT_ID, 'purge', expect.stringContaining('tenant_acme'), 'deleted');
+  });
+
+  it('rolls a move back at once, on any attempt, when its target stopped answering mid-copy', async () => {
+    tenants.findById.mockResolvedValue(tenant('move'));
+    const lost = new TenantError('server_unavailable', 'database server "far" stopped answering during the copy', { server: 'far' });
+    move.run.mockRejectedValue(lost);
+    move.rollBackFromLostTarget.mockResolvedValue(true);
+    await expect(run.execute({ tenantId: TENANT_ID, final: false })).rejects.toBe(lost);
+    expect(move.rollBackFromLostTarget).toHaveBeenCalled();
+    expect(move.rollBack).not.toHaveBeenCalled();
+    expect(lifecycle.recordFailure).toHaveBeenCalledWith(TENANT_ID, 'move', expect.stringContaining('"far"'), 'ready');
+    expect(events.publish).toHaveBeenCalled();
+  });
+
+  it('keeps a failing move recorded until its last attempt, then rolls it back', async () => {
+    tenants.findById.mockResolvedValue(tenant('move'));
+    move.run.mockRejectedValue(new Error('pg_restore failed'));
+    move.rollBack.mockResolvedValue(true);
+    await expect(run.execute({ tenantId: TENANT_ID, final: false })).rejects.toThrow('pg_restore failed');
+    expect(lifecycle.recordFailure).toHaveBeenLastCalledWith(TENANT_ID, 'move', 'pg_restore failed', undefined);
+    await expect(run.execute({ tenantId: TENANT_ID, final: true })).rejects.toThrow('pg_restore failed');
+    expect(move.rollBack).toHaveBeenCalled();
+    expect(move.rollBackFromLostTarget).not.toHaveBeenCalled();
+    expect(lifecycle.recordFailure).toHaveBeenLastCalledWith(TENANT_ID, 'move', 'pg_restore failed', 'ready');
   });
 });

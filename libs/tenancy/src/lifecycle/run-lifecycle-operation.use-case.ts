@@ -33,7 +33,8 @@ const DONE: Record<TenantOperation, TenantStatus> = {
  * Where an operation that gives up leaves it. Suspend, delete and purge withdraw access and do
  * not give up: they stay recorded and the reconciler runs them again, unless something the
  * service did not make stands in the way. A resume or restore that fails its last attempt ends;
- * so does a move, rolled back, unless the registry names its target already (then it goes on).
+ * so does a move, rolled back, unless the registry names its target already (then it goes on),
+ * and a move whose target stopped answering mid-copy, at once.
  */
 const GIVEN_UP: Record<TenantOperation, TenantStatus> = {
   suspend: 'suspended',
@@ -103,10 +104,14 @@ export class RunLifecycleOperation {
   /** An unreachable server is never a reason to give up; see GIVEN_UP for the rest. */
   private async recordFailure(tenant: Tenant, operation: TenantOperation, error: unknown, final: boolean): Promise<void> {
     const foreign = isTenantError(error, 'foreign_database_object');
-    let givesUp = foreign || (final && !isConnectionError(error) && ['resume', 'restore', 'move'].includes(operation));
+    // A move's target that stopped answering mid-copy: the tenant goes back to its source now, not when that server is back.
+    const targetLost = operation === 'move' && isTenantError(error, 'server_unavailable');
+    let givesUp = foreign || targetLost || (final && !isConnectionError(error) && ['resume', 'restore', 'move'].includes(operation));
     try {
       if (givesUp && operation === 'restore' && !foreign) await this.restore.cleanUp(tenant);
-      if (givesUp && operation === 'move') givesUp = await this.move.rollBack(tenant);
+      if (givesUp && operation === 'move') {
+        givesUp = targetLost ? await this.move.rollBackFromLostTarget(tenant) : await this.move.rollBack(tenant);
+      }
       const recorded = await this.lifecycle.recordFailure(
         tenant.id,
         operation,

@@ -75,9 +75,21 @@ export class TenantMoveOperation {
     const there = await target.access.find(tenant).catch(() => undefined);
     if (there?.database) await target.admin.drop(tenant.dbName);
     if (there?.role) await target.admin.dropRole(tenant.dbRole);
-    const source = await this.servers.for(move.source);
-    const { role } = await source.access.find(tenant);
-    if (role) await this.letIn(source, tenant, role);
+    await this.reopenOnSource(tenant, move);
+    return true;
+  }
+
+  /**
+   * After the target stopped answering mid-copy (`targetLost`): the tenant is let in on its source
+   * now, rather than kept shut out for as long as another server is down. What the copy made on
+   * the target (its building database, the role) stays there until the next move to it, which
+   * starts by dropping it; no database under the tenant's name can be among it, so none is ever
+   * taken for a verified copy. False once the registry names the target, as for `rollBack`.
+   */
+  async rollBackFromLostTarget(tenant: Tenant): Promise<boolean> {
+    const move = await this.moves.moveOf(tenant.id);
+    if (!move || tenant.server !== move.source) return false;
+    await this.reopenOnSource(tenant, move);
     return true;
   }
 
@@ -93,6 +105,23 @@ export class TenantMoveOperation {
     if (there.database === 'invalid') await target.admin.drop(tenant.dbName);
     if (there.role?.privileged.length) throw privileged(tenant.dbRole, there.role);
 
+    // From here to the rename nothing under the tenant's name is on the target: if it stops answering, roll back.
+    try {
+      await this.copyAndVerify(tenant, move, { source, target }, { source: here.role, target: there.role });
+    } catch (error) {
+      throw (await answers(target)) ? error : targetLost(move.target, error);
+    }
+    await target.admin.renameDatabase(this.names.newTenantDatabase(tenant.id), tenant.dbName);
+    this.logger.info({ to: move.target }, 'tenant database copied and verified');
+  }
+
+  /** The copy into a building database on the target, and its row counts compared with the source's. */
+  private async copyAndVerify(
+    tenant: Tenant,
+    move: TenantMove,
+    { source, target }: Record<'source' | 'target', TenantServerToolkit>,
+    roles: { source: RoleFacts; target: RoleFacts | undefined },
+  ): Promise<void> {
     const building = this.names.newTenantDatabase(tenant.id);
     // Whatever an interrupted attempt loaded is of no use: start from an empty database.
     if ((await target.catalog.describeDatabase(building)).state !== 'missing') await target.admin.drop(building);
@@ -101,7 +130,7 @@ export class TenantMoveOperation {
     // A password only this attempt knows: no holder of the tenant's own logs in while the copy is taken.
     const password = this.cipher.generatePassword();
     const owner = { name: tenant.dbRole, verifier: await scramSha256Verifier(password), mark: tenantMark(tenant.id) };
-    if (there.role) await target.admin.handOverToExistingRole({ name: building }, owner);
+    if (roles.target) await target.admin.handOverToExistingRole({ name: building }, owner);
     else await target.admin.handOverToNewRole({ name: building }, owner);
 
     const [sourceAddress, targetAddress] = await Promise.all([
@@ -111,7 +140,7 @@ export class TenantMoveOperation {
     const from = archiveLogin(sourceAddress, tenant.dbName, tenant.dbRole, password);
     const to = archiveLogin(targetAddress, building, tenant.dbRole, password);
     await source.access.setPassword(tenant.dbRole, owner.verifier);
-    await source.access.letIn(tenant.dbRole, here.role);
+    await source.access.letIn(tenant.dbRole, roles.source);
     let copied;
     try {
       await this.tool.copy(from, to);
@@ -122,8 +151,6 @@ export class TenantMoveOperation {
     const loaded = await tableRowCounts(withCredentials(withDatabase(targetAddress, building), tenant.dbRole, password));
     const differences = countDifferences(copied, loaded);
     if (differences.length) throw new Error(`the copy on "${move.target}" differs from the source (${differences.join(', ')})`);
-    await target.admin.renameDatabase(building, tenant.dbName);
-    this.logger.info({ to: move.target, tables: Object.keys(loaded).length }, 'tenant database copied and verified');
   }
 
   /** The role logs in on the target with its own password: the tenant's apps and credentials work there. */
@@ -143,6 +170,12 @@ export class TenantMoveOperation {
     if (here.role) await source.admin.dropRole(tenant.dbRole);
   }
 
+  private async reopenOnSource(tenant: Tenant, move: TenantMove): Promise<void> {
+    const source = await this.servers.for(move.source);
+    const { role } = await source.access.find(tenant);
+    if (role) await this.letIn(source, tenant, role);
+  }
+
   private async letIn(toolkit: TenantServerToolkit, tenant: Tenant, role: RoleFacts): Promise<void> {
     if (!tenant.dbPasswordEncrypted) throw new Error(`tenant ${tenant.id} has no password stored`);
     const password = this.cipher.decrypt(tenant.dbPasswordEncrypted, tenant.id);
@@ -158,6 +191,24 @@ export class TenantMoveOperation {
     }
     return move;
   }
+}
+
+/** Whether the server answers a query now. */
+function answers(toolkit: TenantServerToolkit): Promise<boolean> {
+  return toolkit.catalog.answers().then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The move's target stopped answering during the copy; `cause` says how the copy failed. */
+function targetLost(server: string, cause: unknown): TenantError {
+  const how = cause instanceof Error ? cause.message : String(cause);
+  return new TenantError(
+    'server_unavailable',
+    `database server "${server}" stopped answering during the copy; the move is rolled back (${how})`,
+    { server },
+  );
 }
 
 function privileged(role: string, facts: RoleFacts): TenantError {
