@@ -21,6 +21,8 @@ export class ChaosLab {
   readonly services = new ServiceGroup();
   pg!: PrivatePostgres;
   redis!: PrivateRedis;
+  /** Further clusters some scenarios need (a move's target), stopped with the rest. */
+  private readonly clusters: PrivatePostgres[] = [];
   private failed = false;
 
   async start(): Promise<void> {
@@ -34,6 +36,15 @@ export class ChaosLab {
     await this.redis.start();
   }
 
+  /** Another private PostgreSQL cluster, started now and stopped at cleanup. */
+  async startCluster(name: string): Promise<PrivatePostgres> {
+    const cluster = new PrivatePostgres(path.join(this.root, name), await freePort());
+    this.clusters.push(cluster);
+    await cluster.init();
+    await cluster.start();
+    return cluster;
+  }
+
   /** Logs are copied into the repository when a scenario failed, since the temp dir goes away. */
   markFailed(): void {
     this.failed = true;
@@ -43,11 +54,15 @@ export class ChaosLab {
     await this.services.stopAll();
     await this.redis?.stop();
     await this.pg?.stop('fast').catch(() => this.pg.kill9());
+    for (const cluster of this.clusters) await cluster.stop('fast').catch(() => cluster.kill9());
     try {
       if (!this.failed) return undefined;
       const keptLogs = path.join(REPO, 'test/chaos/logs', new Date().toISOString().replace(/[:.]/g, '-'));
       cpSync(this.logDir, keptLogs, { recursive: true });
       if (this.pg && existsSync(this.pg.logFile)) cpSync(this.pg.logFile, path.join(keptLogs, 'postgres.log'));
+      for (const cluster of this.clusters.filter((each) => existsSync(each.logFile))) {
+        cpSync(cluster.logFile, path.join(keptLogs, `postgres-${path.basename(path.dirname(cluster.logFile))}.log`));
+      }
       return keptLogs;
     } finally {
       rmSync(this.root, { recursive: true, force: true });

@@ -44,6 +44,8 @@ export class ScenarioWorld {
   readonly logDir: string;
   api!: ServiceProcess;
   workers: ServiceProcess[] = [];
+  /** Started only by the scenarios that reach tenants through it. */
+  tenantApi?: ServiceProcess;
   /** End of the scenario's time budget (epoch ms); no wait goes beyond it. */
   endsAt = Infinity;
 
@@ -58,7 +60,7 @@ export class ScenarioWorld {
   }
 
   get services(): ServiceProcess[] {
-    return this.api ? [this.api, ...this.workers] : this.workers;
+    return [...(this.api ? [this.api] : []), ...this.workers, ...(this.tenantApi ? [this.tenantApi] : [])];
   }
 
   async start(): Promise<void> {
@@ -67,6 +69,13 @@ export class ScenarioWorld {
     for (let index = 0; index < this.options.workers; index++) this.workers.push(await this.service(`worker-${index}`, 'worker'));
     await this.api.start();
     await Promise.all(this.workers.map((worker) => worker.start()));
+  }
+
+  /** A built tenant-api on the scenario's master database and Redis. */
+  async startTenantApi(): Promise<ServiceProcess> {
+    this.tenantApi = await this.service('tenant-api', 'tenant-api');
+    await this.tenantApi.start();
+    return this.tenantApi;
   }
 
   async stop(): Promise<void> {
@@ -167,9 +176,10 @@ export class ScenarioWorld {
       LOG_LEVEL: 'warn',
       DATABASE_URL: this.lab.pg.url(this.masterDb),
       REDIS_URL: this.lab.redis.url,
-      // Both ports point at this process's own, so nothing binds the defaults 3000/3001.
+      // Every port points at this process's own, so nothing binds the defaults 3000-3002.
       PORT: String(port),
       WORKER_HEALTH_PORT: String(port),
+      TENANT_API_PORT: String(port),
       WORKER_CONCURRENCY: '4',
       RECONCILE_INTERVAL_MS: '500',
       PROVISION_BACKOFF_MS: '200',

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../../..');
 
-export type BuiltApp = 'api' | 'worker';
+export type BuiltApp = 'api' | 'worker' | 'tenant-api';
 
 const mainOf = (root: string, app: BuiltApp) => path.join(root, 'dist/apps', app, 'src/main.js');
 
