@@ -21,6 +21,7 @@ function automock(token: unknown): Record<string, jest.Mock> {
 
 const TARGET = 'a'.repeat(64);
 const VERSION = { migration: '29990101000000_create_invoices', fingerprint: TARGET };
+const FILES = ['20250101000000_create_users_table.js', '29990101000000_create_invoices.js'];
 const IDS = { rolloutId: 'rollout-1', tenantId: 'tenant-1' };
 const LOGIN_URL = 'postgres://tenant_acme:secret@127.0.0.1/tenant_acme';
 
@@ -67,7 +68,7 @@ describe('RunRolloutStep', () => {
     tenants = jest.mocked(module.get(TenantRepository));
     tenants.findById.mockResolvedValue(tenant());
     jest.mocked(module.get(TenantRoleLogin)).url.mockResolvedValue(LOGIN_URL);
-    files.version.mockResolvedValue(VERSION);
+    files.matching.mockResolvedValue({ files: FILES, version: VERSION });
     migrator.migrateAsTenant.mockResolvedValue([VERSION.migration]);
   });
 
@@ -101,7 +102,8 @@ describe('RunRolloutStep', () => {
     expect(await run.execute({ ...IDS, final: false })).toBe('migrated');
 
     expect(lock.tryRunExclusive).toHaveBeenCalledWith(tenantLockKey(IDS.tenantId), expect.any(Function));
-    expect(migrator.migrateAsTenant).toHaveBeenCalledWith(LOGIN_URL);
+    expect(files.matching).toHaveBeenCalledWith(TARGET);
+    expect(migrator.migrateAsTenant).toHaveBeenCalledWith(LOGIN_URL, FILES);
     expect(steps.recordOutcome).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, {
       state: 'migrated',
       applied: [VERSION.migration],
@@ -214,7 +216,7 @@ describe('RunRolloutStep', () => {
     };
 
     it("fails it at once, on any attempt, when this worker's migrations are not the rollout's", async () => {
-      files.version.mockResolvedValue({ ...VERSION, fingerprint: 'd'.repeat(64) });
+      files.matching.mockResolvedValue({ files: FILES, version: { ...VERSION, fingerprint: 'd'.repeat(64) } });
       expect(await refusal()).toContain('the same TENANT_MIGRATIONS_DIR');
     });
 

@@ -80,14 +80,14 @@ export class RunRolloutStep {
 
   private async migrate(step: RolloutStep, tenant: Tenant): Promise<Omit<StepOutcome, 'durationMs'>> {
     assertReady(tenant);
-    const version = await this.files.version();
+    const { files, version } = await this.files.matching(step.targetFingerprint);
     if (version.fingerprint !== step.targetFingerprint) {
       throw new StepRefusedError(
         `this worker's tenant migrations (fingerprint ${short(version.fingerprint)}) are not the rollout's ` +
           `(${short(step.targetFingerprint)}): give the api and every worker the same TENANT_MIGRATIONS_DIR, then resume the rollout`,
       );
     }
-    const applied = await this.migrator.migrateAsTenant(await this.login.url(tenant));
+    const applied = await this.migrator.migrateAsTenant(await this.login.url(tenant), files);
     return { state: applied.length ? 'migrated' : 'skipped', applied, schema: version };
   }
 

@@ -6,6 +6,12 @@ import { MigrationLoadError } from './migration-load.error';
 
 const MIGRATION_FILE = /^(?!.*\.d\.ts$).+\.(js|ts)$/;
 
+/** The migration files as one read of the directory found them, and where a database with all of them stands. */
+export interface MigrationSnapshot {
+  files: string[];
+  version: { migration: string | null; fingerprint: string };
+}
+
 /**
  * Knex's default source records `name.ts` when run from source and `name.js` when run from the
  * build, so one database touched by both would look corrupt. This one records names without
@@ -25,24 +31,23 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
    * which is the whole directory's fingerprint as it was when it held just those.
    */
   async fingerprint(only?: ReadonlySet<string>): Promise<string> {
-    const hash = createHash('sha256');
-    for (const file of await this.getMigrations()) {
-      const name = this.getMigrationName(file);
-      if (only && !only.has(name)) continue;
-      hash
-        .update(name)
-        .update('\0')
-        .update(await readFile(path.join(this.directory, file)))
-        .update('\0');
-    }
-    return hash.digest('hex');
+    const files = await this.getMigrations();
+    return this.fingerprintOf(only ? files.filter((file) => only.has(this.getMigrationName(file))) : files);
   }
 
   /** The last migration and the fingerprint of them all: where a database with every one of them stands. */
   async version(): Promise<{ migration: string | null; fingerprint: string }> {
-    const [files, fingerprint] = await Promise.all([this.getMigrations(), this.fingerprint()]);
+    return (await this.snapshot()).version;
+  }
+
+  /** The files and their version from one read of the directory. */
+  async snapshot(): Promise<MigrationSnapshot> {
+    const files = await this.getMigrations();
     const last = files.at(-1);
-    return { migration: last === undefined ? null : this.getMigrationName(last), fingerprint };
+    return {
+      files,
+      version: { migration: last === undefined ? null : this.getMigrationName(last), fingerprint: await this.fingerprintOf(files) },
+    };
   }
 
   getMigrationName(file: string): string {
@@ -58,5 +63,17 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
     } catch (error) {
       return Promise.reject(new MigrationLoadError(filePath, error));
     }
+  }
+
+  private async fingerprintOf(files: string[]): Promise<string> {
+    const hash = createHash('sha256');
+    for (const file of files) {
+      hash
+        .update(this.getMigrationName(file))
+        .update('\0')
+        .update(await readFile(path.join(this.directory, file)))
+        .update('\0');
+    }
+    return hash.digest('hex');
   }
 }

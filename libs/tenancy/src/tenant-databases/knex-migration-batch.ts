@@ -23,8 +23,8 @@ export async function applyPendingBatch(
   client: Client,
   source: DirectoryMigrationSource,
   runner: Knex,
+  files: string[],
 ): Promise<string[] | undefined> {
-  const files = await source.getMigrations();
   try {
     return await runner.transaction((trx) => applyInTransaction(trx, files, source), { connection: client });
   } catch (error) {

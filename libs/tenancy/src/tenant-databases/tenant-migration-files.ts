@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
+import { DirectoryMigrationSource, MigrationSnapshot } from '../postgres/directory-migration-source';
 import type { SchemaVersion } from '../registry/tenant';
 import { appliedMigrations } from './knex-migrations-table';
 
@@ -14,6 +14,7 @@ import { appliedMigrations } from './knex-migrations-table';
 @Injectable()
 export class TenantMigrationFiles {
   private readonly source: DirectoryMigrationSource;
+  private lastRead?: Promise<MigrationSnapshot>;
 
   constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'tenants'>) {
     this.source = new DirectoryMigrationSource(config.tenants.migrationsDir);
@@ -27,6 +28,18 @@ export class TenantMigrationFiles {
   /** The version of a database that has every migration. */
   version(): Promise<SchemaVersion> {
     return this.source.version();
+  }
+
+  /**
+   * The files as last read, when their fingerprint is `fingerprint`; read again otherwise (a file
+   * added, removed or edited since), and returned whatever they now are. A rollout reads its
+   * files once per process instead of once per tenant.
+   */
+  async matching(fingerprint: string | null): Promise<MigrationSnapshot> {
+    const last = await this.lastRead?.catch(() => undefined);
+    if (last && last.version.fingerprint === fingerprint) return last;
+    this.lastRead = this.source.snapshot();
+    return this.lastRead;
   }
 
   /** The version of a database that has exactly `applied` (after a rollback, say). */

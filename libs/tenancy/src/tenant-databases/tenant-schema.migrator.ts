@@ -53,7 +53,7 @@ export class TenantSchemaMigrator {
       await reassignOwned(client, owners);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPending(url, owners.role);
+    if (pending > 0) await this.applyPending(url, await this.source.getMigrations(), owners.role);
   }
 
   /**
@@ -68,7 +68,7 @@ export class TenantSchemaMigrator {
       await freeStaleMigrationLock(client);
       return this.countPending(client);
     });
-    if (pending > 0) await this.applyPending(url, owners.role);
+    if (pending > 0) await this.applyPending(url, await this.source.getMigrations(), owners.role);
   }
 
   /**
@@ -77,10 +77,11 @@ export class TenantSchemaMigrator {
    * whatever runs there runs with the rights of whoever connected (a trigger can RESET ROLE).
    * So every statement, Knex's lock and the reads included, runs as the tenant's own role,
    * on one connection (a login costs a SCRAM exchange). The caller holds the tenant's advisory
-   * lock, so a Knex lock still set is a killed process's. Returns the migrations applied.
+   * lock, so a Knex lock still set is a killed process's. `files`: the migration files as the
+   * caller found the directory, which is read when they are not given. Returns the migrations applied.
    */
-  migrateAsTenant(tenantLoginUrl: string): Promise<string[]> {
-    return this.applyPending(tenantLoginUrl);
+  async migrateAsTenant(tenantLoginUrl: string, files?: string[]): Promise<string[]> {
+    return this.applyPending(tenantLoginUrl, files ?? (await this.source.getMigrations()));
   }
 
   /**
@@ -100,14 +101,14 @@ export class TenantSchemaMigrator {
   }
 
   /**
-   * Applies the pending migrations, under SET ROLE `actingRole` when given; returns their names.
+   * Applies those of `files` the database lacks, under SET ROLE `actingRole` when given; returns their names.
    * One batch on one connection (see applyPendingBatch); Knex's own migrator only for what that
    * leaves to it, after freeing a lock a killed process left (it would refuse to start).
    */
-  private async applyPending(url: string, actingRole?: string): Promise<string[]> {
+  private async applyPending(url: string, files: string[], actingRole?: string): Promise<string[]> {
     const applied = await withClient(url, async (client) => {
       if (actingRole) await client.query(`SET ROLE ${quoteIdentifier(actingRole)}`);
-      return applyPendingBatch(client, this.source, this.batchRunner);
+      return applyPendingBatch(client, this.source, this.batchRunner, files);
     });
     if (applied) return applied;
     const tenantDatabase = openTenantKnex(url, TenantSchemaMigrator.name, actingRole);
