@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import type { SchemaVersion } from '../registry/tenant';
+import type { SchemaVersion, Tenant, TenantStatus } from '../registry/tenant';
 import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
 import { RolloutRepository } from './rollout.repository';
 
@@ -25,6 +25,18 @@ export interface StepOutcome {
   durationMs: number;
   /** The tenant's schema version now; recorded on its row in the same transaction. */
   schema?: SchemaVersion;
+}
+
+/** The tenant as a claimed step needs it: to log in as its role, and to name it. */
+export type ClaimedTenant = Pick<Tenant, 'id' | 'slug' | 'status' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'>;
+
+interface ClaimedTenantRow {
+  id: string;
+  slug: string;
+  status: TenantStatus;
+  db_name: string;
+  db_password_encrypted: string | null;
+  server: string | null;
 }
 
 const MAX_ERROR_TEXT = 2000;
@@ -70,19 +82,32 @@ export class RolloutStepRepository {
   }
 
   /**
-   * Marks the tenant `running` when it is still to be dealt with in a running rollout. One already
-   * `running` (its worker died, or an earlier attempt failed) is claimed whatever the rollout's
-   * state: what was begun is finished and recorded.
+   * Marks the tenant `running` when it is still to be dealt with in a running rollout, and reads
+   * what the worker needs of the tenant with it. One already `running` (its worker died, or an
+   * earlier attempt failed) is claimed whatever the rollout's state: what was begun is finished
+   * and recorded. Undefined when there is nothing to claim.
    */
-  async claim(rolloutId: string, tenantId: string): Promise<boolean> {
-    const result = await this.master.raw<{ rowCount: number }>(
+  async claim(rolloutId: string, tenantId: string): Promise<ClaimedTenant | undefined> {
+    const { rows } = await this.master.raw<{ rows: ClaimedTenantRow[] }>(
       `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
-         FROM rollouts r
-        WHERE r.id = rt.rollout_id AND rt.rollout_id = ? AND rt.tenant_id = ?
-          AND (rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))`,
+         FROM rollouts r, tenants t
+        WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND rt.tenant_id = ?
+          AND (rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))
+        RETURNING t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.server`,
       [rolloutId, tenantId],
     );
-    return result.rowCount > 0;
+    const row = rows[0];
+    return (
+      row && {
+        id: row.id,
+        slug: row.slug,
+        status: row.status,
+        dbName: row.db_name,
+        dbRole: row.db_name,
+        dbPasswordEncrypted: row.db_password_encrypted,
+        server: row.server,
+      }
+    );
   }
 
   /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */

@@ -4,11 +4,10 @@ import { AdvisoryLock } from '../master/advisory-lock';
 import { tenantLockKey } from '../master/lock-keys';
 import { MigrationLoadError } from '../postgres/migration-load.error';
 import type { Tenant } from '../registry/tenant';
-import { TenantRepository } from '../registry/tenant.repository';
 import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
 import { RolloutDispatcher } from './rollout-dispatcher';
-import { RolloutStep, RolloutStepRepository } from './rollout-step.repository';
+import { ClaimedTenant, RolloutStep, RolloutStepRepository } from './rollout-step.repository';
 import { RunRolloutStep } from './run-rollout-step.use-case';
 import { StepRefusedError } from './step-refused.error';
 
@@ -36,8 +35,15 @@ const step = (changes: Partial<RolloutStep> = {}): RolloutStep => ({
   schemaFingerprint: 'b'.repeat(64),
   ...changes,
 });
-const tenant = (status: Tenant['status'] = 'ready') =>
-  ({ id: IDS.tenantId, slug: 'acme', status, dbName: 'tenant_acme', dbRole: 'tenant_acme', dbPasswordEncrypted: 'sealed' }) as Tenant;
+const tenant = (status: Tenant['status'] = 'ready'): ClaimedTenant => ({
+  id: IDS.tenantId,
+  slug: 'acme',
+  status,
+  dbName: 'tenant_acme',
+  dbRole: 'tenant_acme',
+  dbPasswordEncrypted: 'sealed',
+  server: null,
+});
 const connectionError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
 describe('RunRolloutStep', () => {
@@ -47,7 +53,6 @@ describe('RunRolloutStep', () => {
   let migrator: jest.Mocked<TenantSchemaMigrator>;
   let files: jest.Mocked<TenantMigrationFiles>;
   let lock: jest.Mocked<AdvisoryLock>;
-  let tenants: jest.Mocked<TenantRepository>;
 
   beforeEach(async () => {
     const module = await Test.createTestingModule({ providers: [RunRolloutStep] })
@@ -62,11 +67,9 @@ describe('RunRolloutStep', () => {
 
     lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
     steps.find.mockResolvedValue(step());
-    steps.claim.mockResolvedValue(true);
+    steps.claim.mockResolvedValue(tenant());
     steps.recordOutcome.mockResolvedValue(true);
     steps.recordAttemptError.mockResolvedValue(undefined);
-    tenants = jest.mocked(module.get(TenantRepository));
-    tenants.findById.mockResolvedValue(tenant());
     jest.mocked(module.get(TenantRoleLogin)).url.mockResolvedValue(LOGIN_URL);
     files.matching.mockResolvedValue({ files: FILES, version: VERSION });
     migrator.migrateAsTenant.mockResolvedValue([VERSION.migration]);
@@ -130,7 +133,7 @@ describe('RunRolloutStep', () => {
   });
 
   it('does nothing when another worker settled the tenant before it got the lock', async () => {
-    steps.claim.mockResolvedValue(false);
+    steps.claim.mockResolvedValue(undefined);
     expect(await run.execute({ ...IDS, final: false })).toBe('nothing');
     expect(migrator.migrateAsTenant).not.toHaveBeenCalled();
   });
@@ -221,7 +224,7 @@ describe('RunRolloutStep', () => {
     });
 
     it('fails it at once, on any attempt, when the tenant is not ready (suspended, say)', async () => {
-      tenants.findById.mockResolvedValue(tenant('suspended'));
+      steps.claim.mockResolvedValue(tenant('suspended'));
       expect(await refusal()).toContain('tenant is suspended');
     });
   });

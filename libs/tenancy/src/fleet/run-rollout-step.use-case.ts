@@ -5,13 +5,11 @@ import { AdvisoryLock } from '../master/advisory-lock';
 import { tenantLockKey } from '../master/lock-keys';
 import { isConnectionError } from '../postgres/is-connection-error';
 import { isMigrationLoadError } from '../postgres/migration-load.error';
-import type { Tenant } from '../registry/tenant';
-import { TenantRepository } from '../registry/tenant.repository';
 import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
 import { inCanary, UNSETTLED_TENANT_STATES } from './rollout';
 import { RolloutDispatcher } from './rollout-dispatcher';
-import { RolloutStep, RolloutStepRepository, StepOutcome } from './rollout-step.repository';
+import { ClaimedTenant, RolloutStep, RolloutStepRepository, StepOutcome } from './rollout-step.repository';
 import { StepRefusedError } from './step-refused.error';
 
 export interface RolloutStepAttempt {
@@ -37,7 +35,6 @@ export class RunRolloutStep {
   constructor(
     private readonly steps: RolloutStepRepository,
     private readonly dispatcher: RolloutDispatcher,
-    private readonly tenants: TenantRepository,
     private readonly migrator: TenantSchemaMigrator,
     private readonly files: TenantMigrationFiles,
     private readonly login: TenantRoleLogin,
@@ -64,8 +61,7 @@ export class RunRolloutStep {
   }
 
   private async runLocked(step: RolloutStep, final: boolean): Promise<LockedRun> {
-    if (!(await this.steps.claim(step.rolloutId, step.tenantId))) return { result: 'nothing' };
-    const tenant = await this.tenants.findById(step.tenantId);
+    const tenant = await this.steps.claim(step.rolloutId, step.tenantId);
     if (!tenant) return { result: 'nothing' };
     const started = Date.now();
     try {
@@ -78,7 +74,7 @@ export class RunRolloutStep {
     }
   }
 
-  private async migrate(step: RolloutStep, tenant: Tenant): Promise<Omit<StepOutcome, 'durationMs'>> {
+  private async migrate(step: RolloutStep, tenant: ClaimedTenant): Promise<Omit<StepOutcome, 'durationMs'>> {
     assertReady(tenant);
     const { files, version } = await this.files.matching(step.targetFingerprint);
     if (version.fingerprint !== step.targetFingerprint) {
@@ -91,7 +87,7 @@ export class RunRolloutStep {
     return { state: applied.length ? 'migrated' : 'skipped', applied, schema: version };
   }
 
-  private async rollback(tenant: Tenant): Promise<Omit<StepOutcome, 'durationMs'>> {
+  private async rollback(tenant: ClaimedTenant): Promise<Omit<StepOutcome, 'durationMs'>> {
     assertReady(tenant);
     const { undone, remaining } = await this.migrator.rollbackAsTenant(await this.login.url(tenant));
     return { state: undone.length ? 'migrated' : 'skipped', applied: undone, schema: await this.files.versionOf(remaining) };
@@ -104,7 +100,7 @@ export class RunRolloutStep {
    */
   private async recordFailure(
     step: RolloutStep,
-    tenant: Tenant,
+    tenant: ClaimedTenant,
     error: unknown,
     final: boolean,
     durationMs: number,
@@ -129,7 +125,7 @@ function isDue(step: RolloutStep): boolean {
   return unsettled && (step.rolloutState === 'running' || step.state === 'running');
 }
 
-function assertReady(tenant: Tenant): void {
+function assertReady(tenant: ClaimedTenant): void {
   if (tenant.status !== 'ready' || !tenant.dbPasswordEncrypted) {
     throw new StepRefusedError(`tenant is ${tenant.status}; only a ready tenant's database is migrated (logged in as its own role)`);
   }
