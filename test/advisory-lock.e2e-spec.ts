@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { knex, Knex } from 'knex';
+import { AdvisoryLock, withDatabase } from '@app/tenancy';
+
+const SERVER_URL = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/master', 'postgres');
+
+/** AdvisoryLock against a real server: a session lock on a pooled connection, never left behind on one. */
+describe('AdvisoryLock', () => {
+  const key = `advisory-lock-test:${randomBytes(4).toString('hex')}`;
+  let master: Knex;
+  let lock: AdvisoryLock;
+
+  /** The backends holding the key (a bigint key shows in pg_locks as its high and low halves). */
+  const holders = async () =>
+    (
+      await master.raw<{ rows: { pid: number }[] }>(
+        `SELECT l.pid FROM pg_locks l
+          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+            AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)`,
+        [key],
+      )
+    ).rows.map((row) => row.pid);
+  const heldByAnyone = async () => (await holders()).length > 0;
+
+  beforeEach(() => {
+    // Two connections: the holder's, and one for the other caller or the check.
+    // Knex warns when its pool discards a connection the server ended: the third test does that on purpose.
+    master = knex({ client: 'pg', connection: SERVER_URL, pool: { min: 0, max: 2 }, log: { warn: () => undefined } });
+    lock = new AdvisoryLock(master);
+  });
+  afterEach(() => master.destroy());
+
+  it('runs the work holding the key; another caller meanwhile is refused without running its own', async () => {
+    const other = jest.fn();
+    const run = await lock.tryRunExclusive(key, async () => {
+      expect(await heldByAnyone()).toBe(true);
+      return lock.tryRunExclusive(key, other);
+    });
+    expect(run).toEqual({ acquired: true, value: { acquired: false } });
+    expect(other).not.toHaveBeenCalled();
+    expect(await heldByAnyone()).toBe(false);
+  });
+
+  it('frees the key when the work throws, and its connection serves the next caller', async () => {
+    const failure = new Error('work failed');
+    await expect(lock.tryRunExclusive(key, () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(await heldByAnyone()).toBe(false);
+    expect(await lock.tryRunExclusive(key, () => Promise.resolve('again'))).toEqual({ acquired: true, value: 'again' });
+  });
+
+  it('never hands out again a connection whose session ended under the work: the next caller gets the key on a new one', async () => {
+    const run = await lock.tryRunExclusive(key, async () => {
+      const [holder] = await holders();
+      await master.raw('SELECT pg_terminate_backend(?)', [holder]);
+      return 'done';
+    });
+    expect(run).toEqual({ acquired: true, value: 'done' });
+    expect(await lock.tryRunExclusive(key, () => Promise.resolve('next'))).toEqual({ acquired: true, value: 'next' });
+    expect(await heldByAnyone()).toBe(false);
+  });
+});
