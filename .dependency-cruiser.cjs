@@ -18,7 +18,7 @@
 const TENANCY_LAYERS = [
   ['postgres', 'errors'], // PostgreSQL helpers (URLs, quoting, one-off clients, migration source); the error family
   ['config'], // the typed configuration (validates URLs with postgres/)
-  ['naming', 'redis', 'secrets', 'metrics'], // leaf utilities; metrics: the app's Prometheus registry, /metrics, HTTP durations, scrape-time gauges
+  ['naming', 'redis', 'secrets', 'metrics', 'tracing'], // leaf utilities; metrics: the app's Prometheus registry, /metrics, HTTP durations, scrape-time gauges; tracing: OpenTelemetry spans, started only when configured
   ['archives'], // tenant backups in BACKUP_DIR: pg_dump and pg_restore, checksums, checks of a file to restore
   ['master'], // the master database: connection, migrations, advisory locks
   ['registry'], // the tenants table

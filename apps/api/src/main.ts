@@ -1,9 +1,11 @@
-import { configFromEnvironment, startupFailureMessage } from '@app/tenancy';
+import { configFromEnvironment, startTracing, startupFailureMessage, stopTracingOnClose } from '@app/tenancy';
 import { createApiApp } from './api.app';
 
 async function bootstrap(): Promise<void> {
   const config = configFromEnvironment();
+  const tracing = await startTracing(config, 'tenant-provisioning-api');
   const app = await createApiApp(config);
+  stopTracingOnClose(app, tracing);
   await app.listen(config.api.port, '0.0.0.0');
 }
 

@@ -1,9 +1,11 @@
-import { configFromEnvironment, startupFailureMessage } from '@app/tenancy';
+import { configFromEnvironment, startTracing, startupFailureMessage, stopTracingOnClose } from '@app/tenancy';
 import { createWorkerApp } from './worker.app';
 
 async function bootstrap(): Promise<void> {
   const config = configFromEnvironment();
+  const tracing = await startTracing(config, 'tenant-provisioning-worker');
   const app = await createWorkerApp(config);
+  stopTracingOnClose(app, tracing);
   await app.listen(config.worker.healthPort, '0.0.0.0');
 }
 

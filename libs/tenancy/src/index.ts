@@ -122,3 +122,5 @@ export * from './tenant-databases/tenant-template';
 export * from './tenant-databases/warm-pool';
 export * from './tenant-databases/warm-pool.metrics';
 export * from './tenant-databases/warm-spare.repository';
+export * from './tracing/job-trace-context';
+export * from './tracing/start-tracing';

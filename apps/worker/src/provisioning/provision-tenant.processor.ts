@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nest
 import {
   APP_CONFIG,
   AppConfig,
+  inJobSpan,
   isMigrationLoadError,
   isTenantError,
   PROVISIONING_QUEUE,
@@ -46,23 +47,26 @@ export class ProvisionTenantProcessor extends WorkerHost implements OnApplicatio
     const attempt = job.attemptsMade + 1;
     const final = attempt >= (job.opts.attempts ?? 1);
     const jobLogger = this.logger.logger.child({ tenantId: job.data.tenantId, jobId: job.id, attempt });
-    await storage.run(new Store(jobLogger), async () => {
-      try {
-        await this.provisionTenant.execute({ tenantId: job.data.tenantId, final });
-        jobLogger.info('tenant provisioned');
-      } catch (error) {
-        const waitMs = waitWithoutSpendingAttempt(job, error, this.config.provisioning.backoffMs);
-        if (waitMs === undefined) {
-          jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
-          // The tenant is already `failed`; BullMQ must not spend the remaining attempts on it.
-          if (isTenantError(error, 'foreign_database_object')) throw new UnrecoverableError(error.message);
-          throw error;
+    const attributes = { 'tenancy.tenant_id': job.data.tenantId, 'tenancy.job.attempt': attempt };
+    await inJobSpan(job, attributes, () =>
+      storage.run(new Store(jobLogger), async () => {
+        try {
+          await this.provisionTenant.execute({ tenantId: job.data.tenantId, final });
+          jobLogger.info('tenant provisioned');
+        } catch (error) {
+          const waitMs = waitWithoutSpendingAttempt(job, error, this.config.provisioning.backoffMs);
+          if (waitMs === undefined) {
+            jobLogger.warn({ err: error, final }, 'provisioning attempt failed');
+            // The tenant is already `failed`; BullMQ must not spend the remaining attempts on it.
+            if (isTenantError(error, 'foreign_database_object')) throw new UnrecoverableError(error.message);
+            throw error;
+          }
+          if (isMigrationLoadError(error))
+            jobLogger.error({ err: error, waitMs }, 'a tenant migration cannot be loaded; provisioning waits for it');
+          else jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
+          await postpone(job, token, waitMs);
         }
-        if (isMigrationLoadError(error))
-          jobLogger.error({ err: error, waitMs }, 'a tenant migration cannot be loaded; provisioning waits for it');
-        else jobLogger.info({ err: error, waitMs }, 'provisioning postponed');
-        await postpone(job, token, waitMs);
-      }
-    });
+      }),
+    );
   }
 }

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { logChangingRequests } from '../logging/access-log';
 import { redactUrl } from '../postgres/connection-url';
 import { describeRedisTopology } from '../redis/redis-client.factory';
+import { traceRequests } from '../tracing/request-spans';
 
 /** The largest body the api takes is a tenant's name: anything bigger is refused unread. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -56,6 +57,7 @@ export async function createFastifyApp(
     logger.warn('TENANT_SECRET_KEY is not set: tenant passwords are encrypted with a development key');
   }
   logChangingRequests(app);
+  if (config.tracing.endpoint) traceRequests(app);
   app.enableShutdownHooks();
   return app;
 }

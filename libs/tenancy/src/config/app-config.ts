@@ -165,6 +165,9 @@ const environmentVariables = z.object({
     .min(1)
     .default('backups')
     .transform((dir) => path.resolve(dir)),
+  // tracing
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 /** Every environment variable the services read. */
@@ -289,6 +292,13 @@ const configSchema = environmentVariables
       deleteRetentionDays: env.TENANT_DELETE_RETENTION_DAYS,
       /** Where pg_dump writes a tenant's backup before its database is dropped. */
       backupDir: env.BACKUP_DIR,
+    },
+    /** OpenTelemetry: off (nothing loaded) unless an OTLP endpoint is set. */
+    tracing: {
+      /** The collector's base URL; spans go to <endpoint>/v1/traces as OTLP over HTTP. */
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      /** Unset: each app names itself (tenant-provisioning-api, -worker, -tenant-api). */
+      serviceName: env.OTEL_SERVICE_NAME,
     },
   }));
 

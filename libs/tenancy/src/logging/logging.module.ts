@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { logTraceIds } from '../tracing/log-trace-ids';
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -24,11 +25,12 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: Pick<AppConfig, 'env' | 'logLevel'>) => ({
+          useFactory: (config: Pick<AppConfig, 'env' | 'logLevel' | 'tracing'>) => ({
             forRoutes: NO_REQUEST_MIDDLEWARE,
             pinoHttp: {
               level: config.logLevel,
               base: { service },
+              ...(config.tracing.endpoint && { mixin: logTraceIds }),
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
               transport:
                 config.env === 'development'

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { PinoLogger } from 'nestjs-pino';
 import { isTenantError, TenantError } from '../errors/tenant-error';
 import { TenantEventsPublisher } from '../events/tenant-events.publisher';
@@ -13,6 +14,7 @@ import { TenantDatabaseSpec } from '../tenant-databases/tenant-database.provisio
 import { TenantServerToolkits } from '../tenant-databases/tenant-server.toolkits';
 import { tenantLockKey } from '../master/lock-keys';
 import { Stopwatch } from '../metrics/stopwatch';
+import { inSpan } from '../tracing/tracer';
 import { ProvisioningLap, ProvisioningMetrics } from './provisioning.metrics';
 
 export interface ProvisioningAttempt {
@@ -67,17 +69,21 @@ export class ProvisionTenant {
       role: tenant.dbRole,
       password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
     };
-    const { origin, sealedPassword } = await provisioner.createDatabase(spec);
-    // A warm spare's role brings its own password, which replaces the one stored for this attempt.
-    if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
-    else await this.tenants.recordDatabaseCreated(tenant.id);
+    const origin = await step('database', { 'tenancy.server': server }, async (span) => {
+      const { origin, sealedPassword } = await provisioner.createDatabase(spec);
+      span.setAttribute('tenancy.database.origin', origin);
+      // A warm spare's role brings its own password, which replaces the one stored for this attempt.
+      if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
+      else await this.tenants.recordDatabaseCreated(tenant.id);
+      return origin;
+    });
     stopwatch.lap('database');
-    const schema = await provisioner.migrate(spec, origin);
+    const schema = await step('migrations', {}, () => provisioner.migrate(spec, origin));
     stopwatch.lap('migrations');
-    const seeds = await provisioner.seed(spec, origin);
+    const seeds = await step('seeds', {}, () => provisioner.seed(spec, origin));
     stopwatch.lap('seeds');
     // Master records where the database stands, so a fleet rollout skips a current tenant on one read.
-    await this.events.publish(await this.tenants.markReady(tenant.id, schema));
+    await step('ready', {}, async () => this.events.publish(await this.tenants.markReady(tenant.id, schema)));
     this.metrics.recordReady(origin, stopwatch);
     this.logger.info({ origin, seeds, server }, 'tenant database ready');
   }
@@ -93,6 +99,11 @@ export class ProvisionTenant {
       this.logger.warn({ err: recordingError }, 'could not record the failed attempt; the reconciler will retry');
     }
   }
+}
+
+/** A provisioning step's span, child of the job's; its attributes never hold the tenant's password. */
+function step<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  return inSpan(`provisioning.${name}`, { attributes }, work);
 }
 
 function describe(error: unknown): string {

@@ -1,8 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
+import { jobTelemetry } from '../tracing/job-trace-context';
+import { inSpan } from '../tracing/tracer';
 import { PROVISION_TENANT_JOB, PROVISIONING_QUEUE, ProvisionTenantJob, provisionJobId } from './provisioning.constants';
 
 const FINISHED_STATES = new Set(['completed', 'failed']);
@@ -34,16 +37,20 @@ export class ProvisioningQueue {
   /** For a tenant just registered, which cannot have a job yet: one round trip to Redis. */
   async enqueueNew(tenantId: string): Promise<string> {
     const jobId = provisionJobId(tenantId);
-    await this.queue.add(
-      PROVISION_TENANT_JOB,
-      { tenantId },
-      {
-        jobId,
-        attempts: this.config.provisioning.attempts,
-        backoff: { type: 'exponential', delay: this.config.provisioning.backoffMs },
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
+    const attributes = { 'messaging.system': 'bullmq', 'messaging.message.id': jobId, 'tenancy.tenant_id': tenantId };
+    await inSpan(`send ${PROVISIONING_QUEUE}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+      this.queue.add(
+        PROVISION_TENANT_JOB,
+        { tenantId },
+        {
+          jobId,
+          attempts: this.config.provisioning.attempts,
+          backoff: { type: 'exponential', delay: this.config.provisioning.backoffMs },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+          telemetry: jobTelemetry(),
+        },
+      ),
     );
     return jobId;
   }
