@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { http } from './support/http';
@@ -34,7 +34,7 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
+        LOG_LEVEL: 'info',
         DATABASE_URL: master.url,
         ...stack.redisEnvironment(),
         QUEUE_PREFIX: redis.prefix,
@@ -102,6 +102,13 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
 
     expect(JSON.stringify(receiver.spans)).not.toMatch(/password/i);
     // Requests that carry no traceparent (the health probes) start traces of their own.
+    const provisioned = readFileSync(worker.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; traceId?: string; spanId?: string })
+      .find((line) => line.msg === 'tenant provisioned');
+    expect(provisioned).toMatchObject({ traceId: TRACE_ID, spanId: job.spanId });
+
     const probe = receiver.spans.find((span) => span.name === 'GET /health/live');
     expect(probe?.parentSpanId ?? '').toBe('');
   });
