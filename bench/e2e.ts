@@ -183,6 +183,8 @@ export interface ThroughputResult {
   seconds: number;
   tenants_per_s: number;
   server_span_s: number;
+  /** The pause between two rounds of GET /org while watching the burst. */
+  watch_poll_ms: number;
   /** First POST sent → every POST answered (all n are sent at once). */
   posts_s: number;
   /** POSTs answered 503 (the api's wait for a master connection ran out) and sent again after a second. */
@@ -201,6 +203,7 @@ export async function measureThroughput(
   warmup: number,
   n: number,
   meter?: CpuMeter,
+  pollMs = POLL_MS,
 ): Promise<ThroughputResult> {
   const stack = await Stack.start(id, workers, {});
   try {
@@ -211,7 +214,7 @@ export async function measureThroughput(
     }
     if (pool) await stack.waitForFullPool();
     const perTenant = meter?.();
-    const [{ t0, posted, refused, last, views }, checkpoints] = await countingCheckpoints(id, () => burst(stack, n));
+    const [{ t0, posted, refused, last, views }, checkpoints] = await countingCheckpoints(id, () => burst(stack, n, pollMs));
     const seconds = (last - t0) / 1000;
     const cpu = perTenant?.(n, seconds);
     const createdAt = [...views.values()].map((view) => Date.parse(view.createdAt));
@@ -225,6 +228,7 @@ export async function measureThroughput(
       seconds: round(seconds, 3),
       tenants_per_s: round(n / seconds, 2),
       server_span_s: round((Math.max(...readyAt) - Math.min(...createdAt)) / 1000, 3),
+      watch_poll_ms: pollMs,
       posts_s: round((posted - t0) / 1000, 3),
       posts_refused_503: refused,
       ...(cpu && { cpu_per_tenant: cpu }),
@@ -238,7 +242,7 @@ export async function measureThroughput(
  * POSTs n tenants at once, then watches them, the n newest, with `GET /org` every 5 ms until all are
  * ready: n status polls per round would cost the machine more CPU than much of the work measured.
  */
-async function burst(stack: Stack, n: number) {
+async function burst(stack: Stack, n: number, pollMs: number) {
   const t0 = performance.now();
   let refused = 0;
   // A 503 "master database is unavailable" here is the api's pool wait running out (placements
@@ -270,7 +274,7 @@ async function burst(stack: Stack, n: number) {
       last = performance.now();
     }
     if (performance.now() - t0 > TENANT_TIMEOUT_MS * 2) throw new Error(`${pending.size} tenants not ready in time`);
-    if (pending.size) await sleep(POLL_MS);
+    if (pending.size) await sleep(pollMs);
   }
   return { t0, posted, refused, last, views };
 }
