@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import type { SchemaVersion, Tenant, TenantStatus } from '../registry/tenant';
+import type { SchemaVersion } from '../registry/tenant';
 import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
-import { RolloutRepository } from './rollout.repository';
+import { RolloutRepository, RolloutTenantLogin, RolloutTenantLoginRow, rolloutTenantLogin } from './rollout.repository';
 
 /** What a worker reads before it touches a tenant: one query. */
 export interface RolloutStep {
@@ -28,16 +28,7 @@ export interface StepOutcome {
 }
 
 /** The tenant as a claimed step needs it: to log in as its role, and to name it. */
-export type ClaimedTenant = Pick<Tenant, 'id' | 'slug' | 'status' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'>;
-
-interface ClaimedTenantRow {
-  id: string;
-  slug: string;
-  status: TenantStatus;
-  db_name: string;
-  db_password_encrypted: string | null;
-  server: string | null;
-}
+export type ClaimedTenant = RolloutTenantLogin;
 
 const MAX_ERROR_TEXT = 2000;
 
@@ -88,7 +79,7 @@ export class RolloutStepRepository {
    * and recorded. Undefined when there is nothing to claim.
    */
   async claim(rolloutId: string, tenantId: string): Promise<ClaimedTenant | undefined> {
-    const { rows } = await this.master.raw<{ rows: ClaimedTenantRow[] }>(
+    const { rows } = await this.master.raw<{ rows: RolloutTenantLoginRow[] }>(
       `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
          FROM rollouts r, tenants t
         WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND rt.tenant_id = ?
@@ -96,18 +87,7 @@ export class RolloutStepRepository {
         RETURNING t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.server`,
       [rolloutId, tenantId],
     );
-    const row = rows[0];
-    return (
-      row && {
-        id: row.id,
-        slug: row.slug,
-        status: row.status,
-        dbName: row.db_name,
-        dbRole: row.db_name,
-        dbPasswordEncrypted: row.db_password_encrypted,
-        server: row.server,
-      }
-    );
+    return rows[0] && rolloutTenantLogin(rows[0]);
   }
 
   /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */

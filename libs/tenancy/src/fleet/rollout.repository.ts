@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { TenantError } from '../errors/tenant-error';
 import { MASTER_KNEX } from '../master/master-database.tokens';
-import type { TenantStatus } from '../registry/tenant';
+import type { Tenant, TenantStatus } from '../registry/tenant';
 import { ROLLOUT_TENANT_STATES, Rollout, RolloutKind, RolloutOptions, RolloutState, RolloutTotals } from './rollout';
 import { selection, TenantSelection } from './rollout-selection';
 
@@ -26,27 +26,39 @@ export interface NewRollout extends TenantSelection {
 
 export type RolloutSummary = Rollout & { totals: RolloutTotals };
 
-/** A tenant a rollout would cover, with its login (for a dry run's read as the tenant's role). */
-export interface PreviewedTenant {
-  position: number;
-  id: string;
-  slug: string;
-  status: TenantStatus;
-  dbName: string;
-  dbRole: string;
-  dbPasswordEncrypted: string | null;
-  server: string | null;
-  schemaFingerprint: string | null;
-}
+/** A tenant as a rollout logs in as its role (a dry run's read, a step), and names it. */
+export type RolloutTenantLogin = Pick<Tenant, 'id' | 'slug' | 'status' | 'dbName' | 'dbRole' | 'dbPasswordEncrypted' | 'server'>;
 
-interface PreviewedTenantRow {
-  position: string;
+/** The tenants columns behind a RolloutTenantLogin. */
+export interface RolloutTenantLoginRow {
   id: string;
   slug: string;
   status: TenantStatus;
   db_name: string;
   db_password_encrypted: string | null;
   server: string | null;
+}
+
+export function rolloutTenantLogin(row: RolloutTenantLoginRow): RolloutTenantLogin {
+  return {
+    id: row.id,
+    slug: row.slug,
+    status: row.status,
+    dbName: row.db_name,
+    dbRole: row.db_name,
+    dbPasswordEncrypted: row.db_password_encrypted,
+    server: row.server,
+  };
+}
+
+/** A tenant a rollout would cover, with its login (for a dry run's read as the tenant's role). */
+export interface PreviewedTenant extends RolloutTenantLogin {
+  position: number;
+  schemaFingerprint: string | null;
+}
+
+interface PreviewedTenantRow extends RolloutTenantLoginRow {
+  position: string;
   schema_fingerprint: string | null;
 }
 
@@ -89,14 +101,8 @@ export class RolloutRepository {
       selected.bindings,
     );
     return rows.map((row) => ({
+      ...rolloutTenantLogin(row),
       position: Number(row.position),
-      id: row.id,
-      slug: row.slug,
-      status: row.status,
-      dbName: row.db_name,
-      dbRole: row.db_name,
-      dbPasswordEncrypted: row.db_password_encrypted,
-      server: row.server,
       schemaFingerprint: row.schema_fingerprint,
     }));
   }
