@@ -1,8 +1,8 @@
 import * as os from 'node:os';
 import { sleep } from '../test/support/processes/wait';
 import { applyOnPlainConnections, FLEET_MIGRATION, FLOOR_AT_ONCE, floorSql, writeFleetMigrationsDir } from './fleet-migration';
-import { PrivateServerFacts, privatePostmasterPid, startPrivateServer, stopPrivateServer } from './private-server';
-import { childPids, machineMs, postgresMs, processMs } from './proc';
+import { databaseCounters, PrivateServerFacts, privatePostmasterPid, startPrivateServer, stopPrivateServer } from './private-server';
+import { childPids, machineMs, postgresMs, postgresMsByKind, postgresSplit, processMs } from './proc';
 import { provisionReadyTenants, tenantLoginUrls } from './ready-tenants';
 import { BenchIdentity, deleteRedisKeys, withDatabase, withServer } from './resources';
 import { RolloutView, Stack } from './stack';
@@ -11,9 +11,12 @@ import { round, summarize, Summary } from './stats';
 const WORKERS = 2;
 /** FLEET_MIGRATION_CONCURRENCY, left at its default: tenants each worker migrates at once. */
 const MIGRATION_CONCURRENCY = 4;
-const POLL_MS = 50;
+/** Often enough to time a rollout of 10 s or more within 2.5%, seldom enough that answering costs the api little. */
+const POLL_MS = 250;
 const ROLLOUT_TIMEOUT_MS = 10 * 60_000;
 const REPORT_PAGE = 1000;
+/** Backends report their statistics about once a second. */
+const STATS_DELAY_MS = 1500;
 
 /** CPU ms per tenant during a timed phase, and how busy the machine was. */
 export interface CpuPerTenant {
@@ -24,6 +27,7 @@ export interface CpuPerTenant {
   postgres_ms: number;
   machine_ms: number;
   machine_busy_pct: number;
+  postgres_split?: Record<string, number>;
 }
 
 export interface FleetRollout {
@@ -36,6 +40,14 @@ export interface FleetRollout {
   /** Each tenant's durationMs from the report (0 for one skipped on master's word). */
   tenant_ms: Summary;
   cpu_per_tenant: CpuPerTenant;
+  sessions_per_tenant: SessionsPerTenant;
+}
+
+/** New PostgreSQL sessions (each a forked backend) per tenant during a timed phase. */
+export interface SessionsPerTenant {
+  tenant_databases: number;
+  master: number;
+  all: number;
 }
 
 export interface FleetFloor {
@@ -46,6 +58,7 @@ export interface FleetFloor {
   /** Per database: connect, apply, close. */
   database_ms: Summary;
   cpu_per_tenant: CpuPerTenant;
+  sessions_per_tenant: SessionsPerTenant;
 }
 
 export interface FleetResult {
@@ -84,7 +97,7 @@ export async function measureFleet(id: BenchIdentity, n: number, note: string): 
     const logins = await tenantLoginUrls(fleetId, tenantIds);
     const urls = tenantIds.map((tenantId) => logins.get(tenantId)!);
     await checkpoint(fleetId);
-    const floor = await measureFloor(urls);
+    const floor = await measureFloor(fleetId, urls);
     // Undone (untimed, as superuser) so that the rollout finds every tenant behind.
     await applyOnPlainConnections(
       urls.map((url) => asSuperuser(fleetId, url)),
@@ -95,8 +108,8 @@ export async function measureFleet(id: BenchIdentity, n: number, note: string): 
     // The workers rebuild the template and refill the pool for the new migrations first: not the rollout's work.
     await stack.waitForFullPool();
     await checkpoint(fleetId);
-    const rollout = await timeRollout(stack, n, 'migrated');
-    const noop = await timeRollout(stack, n, 'skipped');
+    const rollout = await timeRollout(fleetId, stack, n, 'migrated');
+    const noop = await timeRollout(fleetId, stack, n, 'skipped');
     return {
       tenants: n,
       tenants_note: note,
@@ -117,8 +130,9 @@ export async function measureFleet(id: BenchIdentity, n: number, note: string): 
   }
 }
 
-async function measureFloor(urls: string[]): Promise<FleetFloor> {
-  const cpu = watchCpu();
+async function measureFloor(id: BenchIdentity, urls: string[]): Promise<FleetFloor> {
+  const sessions = await watchSessions(id);
+  const cpu = watchCpu(id.masterDb);
   const started = performance.now();
   const samples = await applyOnPlainConnections(urls, floorSql());
   const seconds = (performance.now() - started) / 1000;
@@ -129,12 +143,14 @@ async function measureFloor(urls: string[]): Promise<FleetFloor> {
     login: "each tenant's own role (as the rollout logs in), trust auth on the private cluster",
     database_ms: summarize(samples),
     cpu_per_tenant: cpu.perTenant(urls.length, seconds),
+    sessions_per_tenant: await sessions.perTenant(urls.length),
   };
 }
 
 /** One rollout of every ready tenant, timed from the POST to seeing it completed; every tenant must end `expected`. */
-async function timeRollout(stack: Stack, n: number, expected: 'migrated' | 'skipped'): Promise<FleetRollout> {
-  const cpu = watchCpu();
+async function timeRollout(id: BenchIdentity, stack: Stack, n: number, expected: 'migrated' | 'skipped'): Promise<FleetRollout> {
+  const sessions = await watchSessions(id);
+  const cpu = watchCpu(id.masterDb);
   const started = performance.now();
   const { id: rolloutId } = await stack.startMigrationRollout();
   const deadline = Date.now() + ROLLOUT_TIMEOUT_MS;
@@ -167,11 +183,25 @@ async function timeRollout(stack: Stack, n: number, expected: 'migrated' | 'skip
     totals,
     tenant_ms: summarize(durations),
     cpu_per_tenant: cpuPerTenant,
+    sessions_per_tenant: await sessions.perTenant(n),
   };
 }
 
-/** CPU of the workers, the api, this process, the (first) private cluster and the machine, from now on. */
-export function watchCpu() {
+/** Sessions opened from now on (read after the backends have reported them: after the timed part). */
+async function watchSessions(id: BenchIdentity) {
+  const before = await databaseCounters(id);
+  return {
+    async perTenant(n: number): Promise<SessionsPerTenant> {
+      await sleep(STATS_DELAY_MS);
+      const after = await databaseCounters(id);
+      const per = (key: 'tenantSessions' | 'masterSessions' | 'allSessions') => round((after[key] - before[key]) / n, 2);
+      return { tenant_databases: per('tenantSessions'), master: per('masterSessions'), all: per('allSessions') };
+    },
+  };
+}
+
+/** CPU of the workers, the api, this process, the (first) private cluster (split by kind of process) and the machine, from now on. */
+export function watchCpu(masterDb: string) {
   const read = () => {
     const own = process.cpuUsage();
     return {
@@ -180,13 +210,14 @@ export function watchCpu() {
       bench: (own.user + own.system) / 1000,
       postgres: postgresMs(privatePostmasterPid()),
       machine: machineMs(),
+      split: postgresMsByKind(privatePostmasterPid(), masterDb),
     };
   };
   const before = read();
   return {
     perTenant(n: number, seconds: number): CpuPerTenant {
       const after = read();
-      const per = (key: keyof typeof before) => round((after[key] - before[key]) / n, 2);
+      const per = (key: Exclude<keyof typeof before, 'split'>) => round((after[key] - before[key]) / n, 2);
       return {
         workers_ms: per('workers'),
         api_ms: per('api'),
@@ -194,6 +225,7 @@ export function watchCpu() {
         postgres_ms: per('postgres'),
         machine_ms: per('machine'),
         machine_busy_pct: round((100 * (after.machine - before.machine)) / (seconds * 1000 * os.cpus().length)),
+        postgres_split: postgresSplit(before.split, after.split, n),
       };
     },
   };

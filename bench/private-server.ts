@@ -58,6 +58,9 @@ export interface DatabaseCounters {
   masterTransactions: number;
   tenantSessions: number;
   tenantTransactions: number;
+  /** Sessions opened into master, and into every database of the server. */
+  masterSessions: number;
+  allSessions: number;
 }
 
 /**
@@ -67,8 +70,16 @@ export interface DatabaseCounters {
  */
 export async function databaseCounters(id: BenchIdentity): Promise<DatabaseCounters> {
   const { rows } = await withServer(id, (server) =>
-    server.query<{ master_xacts: string; tenant_sessions: string; tenant_xacts: string }>(
+    server.query<{
+      master_xacts: string;
+      tenant_sessions: string;
+      tenant_xacts: string;
+      master_sessions: string;
+      all_sessions: string;
+    }>(
       `SELECT coalesce(sum(xact_commit + xact_rollback) FILTER (WHERE datname = $1), 0) AS master_xacts,
+              coalesce(sum(sessions) FILTER (WHERE datname = $1), 0) AS master_sessions,
+              coalesce(sum(sessions), 0) AS all_sessions,
               coalesce(sum(sessions) FILTER (WHERE starts_with(datname, $2)), 0) AS tenant_sessions,
               coalesce(sum(xact_commit + xact_rollback) FILTER (WHERE starts_with(datname, $2)), 0) AS tenant_xacts
          FROM pg_stat_database`,
@@ -80,6 +91,8 @@ export async function databaseCounters(id: BenchIdentity): Promise<DatabaseCount
     masterTransactions: Number(row.master_xacts),
     tenantSessions: Number(row.tenant_sessions),
     tenantTransactions: Number(row.tenant_xacts),
+    masterSessions: Number(row.master_sessions),
+    allSessions: Number(row.all_sessions),
   };
 }
 

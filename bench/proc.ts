@@ -114,3 +114,36 @@ export function cpuPerRequest(
     machine_busy_pct: round((100 * (after.machine - before.machine)) / (seconds * 1000 * cores)),
   };
 }
+
+/** A cluster's CPU so far by kind of process: exited ones (short-lived backends, autovacuum workers) together. */
+export function postgresMsByKind(postmaster: number, masterDb: string): Map<number, { kind: string; ms: number }> {
+  const byPid = new Map<number, { kind: string; ms: number }>();
+  byPid.set(postmaster, { kind: 'postmaster and exited children', ms: processMs(postmaster, true) });
+  for (const child of childrenOf(postmaster)) {
+    try {
+      const title = readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const words = title.replace(/^postgres: /, '').split(' ');
+      const kind =
+        /^(postgres|bench|t)/.test(words[0] ?? '') && words.length > 2
+          ? words[1] === masterDb
+            ? 'master backends'
+            : 'tenant backends (live)'
+          : words.slice(0, 2).join(' ');
+      byPid.set(child, { kind, ms: processMs(child) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return byPid;
+}
+
+export function postgresSplit(
+  before: Map<number, { kind: string; ms: number }>,
+  after: Map<number, { kind: string; ms: number }>,
+  n: number,
+): Record<string, number> {
+  const split: Record<string, number> = {};
+  for (const [pid, { kind, ms }] of after) split[kind] = (split[kind] ?? 0) + ms - (before.get(pid)?.ms ?? 0);
+  for (const kind of Object.keys(split)) split[kind] = round(split[kind]! / n, 2);
+  return split;
+}

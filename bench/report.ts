@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { E2eResult, ThroughputResult } from './e2e';
-import type { CpuPerTenant, FleetResult, FleetRollout } from './fleet';
+import type { CpuPerTenant, FleetResult, FleetRollout, SessionsPerTenant } from './fleet';
 import type { FloorResult, PocResult } from './floor';
 import type { HttpResult, LoadFigures } from './http';
 import type { RoutedFigures, RoutingResult } from './routing';
@@ -185,13 +185,15 @@ function routingRows(g: RoutingResult): [string, string][] {
 function fleetRows(f: FleetResult): [string, string][] {
   const cpu = (c: CpuPerTenant) =>
     `CPU ms/tenant: workers ${c.workers_ms}, api ${c.api_ms}, bench ${c.bench_ms}, PostgreSQL ${c.postgres_ms}, machine ${c.machine_ms} (${c.machine_busy_pct}% busy)`;
+  const sessions = (s: SessionsPerTenant) =>
+    `sessions opened/tenant: tenant databases ${s.tenant_databases}, master ${s.master}, all ${s.all}`;
   const rollout = (g: FleetRollout) =>
-    `${g.tenants_per_s} tenants/s (${g.seconds} s; server ${g.server_seconds} s); per tenant p50 ${g.tenant_ms.p50_ms} ms, p95 ${g.tenant_ms.p95_ms} ms; ${cpu(g.cpu_per_tenant)}`;
+    `${g.tenants_per_s} tenants/s (${g.seconds} s; server ${g.server_seconds} s); per tenant p50 ${g.tenant_ms.p50_ms} ms, p95 ${g.tenant_ms.p95_ms} ms; ${cpu(g.cpu_per_tenant)}; ${sessions(g.sessions_per_tenant)}`;
   return [
     [`fleet: tenants`, `${f.tenants} (${f.tenants_note}), made in ${f.provision_s} s; on ${f.server.where}`],
     [
       `  floor: plain pg, ${f.floor.at_once} databases at a time`,
-      `${f.floor.tenants_per_s} tenants/s (${f.floor.seconds} s); per database p50 ${f.floor.database_ms.p50_ms} ms; ${cpu(f.floor.cpu_per_tenant)}`,
+      `${f.floor.tenants_per_s} tenants/s (${f.floor.seconds} s); per database p50 ${f.floor.database_ms.p50_ms} ms; ${cpu(f.floor.cpu_per_tenant)}; ${sessions(f.floor.sessions_per_tenant)}`,
     ],
     [`  rollout, ${f.worker_processes} workers × ${f.migration_concurrency}`, rollout(f.rollout)],
     [`  rollout with nothing to apply`, rollout(f.noop)],

@@ -71,7 +71,7 @@ export async function measureBurst(id: BenchIdentity, perRound: number, warmup: 
   }
   await withServer(id, (client) => client.query('CHECKPOINT'));
   const best = rounds.reduce((a, b) => (b.databases_per_s > a.databases_per_s ? b : a));
-  const burst = await measureThroughput(id, BURST_WORKERS, warmup, n, () => watchCpu().perTenant, WATCH_POLL_MS);
+  const burst = await measureThroughput(id, BURST_WORKERS, warmup, n, () => watchCpu(id.masterDb).perTenant, WATCH_POLL_MS);
   return { template, floor: { rounds, best: { sessions: best.sessions, databases_per_s: best.databases_per_s } }, burst };
 }
 
@@ -93,7 +93,7 @@ async function floorRound(
     }),
   );
   try {
-    const cpu = watchCpu();
+    const cpu = watchCpu(id.masterDb);
     const started = performance.now();
     await Promise.all(
       clients.map(async (client) => {

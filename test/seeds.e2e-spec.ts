@@ -41,10 +41,7 @@ const seedRuns = (stack: TestStack, dbName: string) =>
   stack.query<{ seed: string; who: string }>('SELECT seed, who FROM seed_runs ORDER BY seed, who', [], dbName);
 const recordedSeeds = (stack: TestStack, dbName: string) =>
   stack.query<{ name: string; applied_at: Date }>('SELECT name, applied_at FROM tenant_seeds ORDER BY name', [], dbName);
-const tableOwners = async (stack: TestStack, dbName: string) =>
-  (
-    await stack.query<{ tableowner: string }>("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'", [], dbName)
-  ).map((row) => row.tableowner);
+const tableOwners = async (stack: TestStack, dbName: string) => [...new Set(await stack.tableOwners(dbName))];
 const createdAt = async (stack: TestStack, tenantId: string) =>
   (await stack.query<{ created_at: Date }>('SELECT created_at FROM tenants WHERE id = $1', [tenantId]))[0]!.created_at;
 

@@ -66,9 +66,11 @@ describe('template and warm pool', () => {
     const before = await spares();
     const created = await createOrg(api, 'Pooled Tenant');
     await waitForStatus(api, created.id, ['ready']);
+    // The template's tables belong to whoever owns the database: the tenant's role, and no other.
     expect(await tables(created.dbName)).toEqual(
-      ['knex_migrations', 'knex_migrations_lock', 'users'].map((table) => `${table}:${created.dbName}`),
+      ['knex_migrations', 'knex_migrations_lock', 'users'].map((table) => `${table}:pg_database_owner`),
     );
+    expect(await stack.tableOwners(created.dbName)).toEqual([created.dbName, created.dbName, created.dbName]);
     const [schema] = await stack.query<{ owner_may_create: boolean }>(
       "SELECT has_schema_privilege($1, 'public', 'CREATE') AS owner_may_create",
       [stack.internalNames.templateOwner],
@@ -103,7 +105,7 @@ describe('template and warm pool', () => {
 
     const created = await createOrg(api, 'After Migration Change');
     await waitForStatus(api, created.id, ['ready']);
-    expect(await tables(created.dbName)).toContain(`projects:${created.dbName}`);
+    expect(await stack.tableOwners(created.dbName, 'projects')).toEqual([created.dbName]);
 
     const fresh = await waitFor('a pool of new spares', async () => {
       const now = await spares();

@@ -142,8 +142,7 @@ describe('tenant lifecycle', () => {
       'postgres',
     );
     expect(owner).toEqual({ owner: tenant.role });
-    const [tableOwner] = await stack.query("SELECT tableowner FROM pg_tables WHERE tablename = 'users'", [], tenant.dbName);
-    expect(tableOwner).toEqual({ tableowner: tenant.role });
+    expect(await stack.tableOwners(tenant.dbName, 'users')).toEqual([tenant.role]);
   });
 
   it('purges at once without a backup; the name is free again, and a tenant with no backup cannot be restored', async () => {

@@ -100,6 +100,22 @@ export class TestStack {
     }
   }
 
+  /**
+   * Who owns the public tables of a database (`table` alone, when named), one row per table: a table
+   * owned by pg_database_owner, as a template copy's are, counts as its database owner's.
+   */
+  async tableOwners(database: string, table?: string): Promise<string[]> {
+    const rows = await this.query<{ owner: string }>(
+      `SELECT CASE t.tableowner WHEN 'pg_database_owner' THEN pg_get_userbyid(d.datdba) ELSE t.tableowner END AS owner
+         FROM pg_tables t JOIN pg_database d ON d.datname = current_database()
+        WHERE t.schemaname = 'public' AND ($1::text IS NULL OR t.tablename = $1)
+        ORDER BY t.tablename`,
+      [table ?? null],
+      database,
+    );
+    return rows.map((row) => row.owner);
+  }
+
   /** Names of the tenant databases on the server (not the master, template or warm spares). */
   async tenantDatabases(): Promise<string[]> {
     const rows = await this.query<{ datname: string }>(

@@ -7,7 +7,13 @@ import type { ServerState } from './database-server';
 
 /**
  * Where tenant databases go: the active server with the most room left (ties to the first name)
- * among those the workers last found reachable, or the one asked for. Every placement locks the active servers' rows first, in name order, so
+ * among those the workers last found reachable, or the one asked for.
+ *
+ * No server takes more than its capacity, and placements do not queue behind each other while
+ * there is room: a server with more room than master has connections (so more than the
+ * placements that can be in flight at once, each on a connection of its own) is only shared
+ * (`FOR SHARE`), which a drain or disable waits for, and is then seen by the next placement.
+ * Closer to full, a placement locks the active servers' rows in name order and counts again, so
  * two placements never both take a server's last place.
  */
 @Injectable()
@@ -37,23 +43,42 @@ export class TenantPlacement {
 }
 
 async function chooseServer(trx: Knex.Transaction, requested?: string): Promise<string | undefined> {
-  const active = trx('database_servers').select('name').where({ state: 'active' }).orderBy('name').forUpdate();
-  // A server that is down takes no one new, unless named: its tenants then wait for it.
-  if (requested) active.where({ name: requested });
-  else active.whereNull('unreachable_since');
-  const names = (await active).map((row: { name: string }) => row.name);
-  if (!names.length) return undefined;
-  const { rows } = await trx.raw<{ rows: { name: string }[] }>(
-    `SELECT s.name FROM database_servers s
-       LEFT JOIN tenants t ON t.server = s.name AND t.status <> 'purged'
-      WHERE s.name = ANY(?)
-      GROUP BY s.name, s.capacity
-     HAVING s.capacity > count(t.id)
-      ORDER BY s.capacity - count(t.id) DESC, s.name
-      LIMIT 1`,
-    [names],
-  );
-  return rows[0]?.name;
+  const roomy = await serverWithMostRoom(trx, activeServers(trx, requested).select('name'));
+  if (roomy && roomy.room > roomy.placementsInFlight) {
+    const shared = await activeServers(trx, requested)
+      .where({ name: roomy.name })
+      .forShare()
+      .first<{ name: string } | undefined>('name');
+    if (shared) return roomy.name;
+  }
+  const locked = (await activeServers(trx, requested).orderBy('name').forUpdate().pluck('name')) as string[];
+  if (!locked.length) return undefined;
+  return (await serverWithMostRoom(trx, locked))?.name;
+}
+
+/** The active servers that may take a new tenant; a server that is down takes no one new unless named, and its tenants then wait for it. */
+function activeServers(trx: Knex.Transaction, requested?: string): Knex.QueryBuilder {
+  const active = trx('database_servers').where({ state: 'active' });
+  return requested ? active.where({ name: requested }) : active.whereNull('unreachable_since');
+}
+
+/** Of `names` (a list, or a subquery), the server with the most room left, as this statement sees the tenants. */
+async function serverWithMostRoom(
+  trx: Knex.Transaction,
+  names: string[] | Knex.QueryBuilder,
+): Promise<{ name: string; room: number; placementsInFlight: number } | undefined> {
+  const row = await trx('database_servers as s')
+    .leftJoin('tenants as t', (join) => join.on('t.server', 's.name').andOnVal('t.status', '<>', 'purged'))
+    .whereIn('s.name', names)
+    .groupBy('s.name', 's.capacity')
+    .havingRaw('s.capacity > count(t.id)')
+    .orderByRaw('s.capacity - count(t.id) DESC, s.name')
+    .first<{ name: string; room: number; max_connections: number } | undefined>(
+      's.name',
+      trx.raw('(s.capacity - count(t.id))::int AS room'),
+      trx.raw("current_setting('max_connections')::int AS max_connections"),
+    );
+  return row && { name: row.name, room: row.room, placementsInFlight: row.max_connections };
 }
 
 async function refusal(trx: Knex.Transaction, requested: string): Promise<TenantError> {

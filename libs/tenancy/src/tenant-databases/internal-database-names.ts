@@ -22,7 +22,7 @@ export class InternalDatabaseNames {
     return `${this.prefix}_template_build`;
   }
 
-  /** Owns the template's tables; every copy's tables are reassigned to the tenant's role. */
+  /** Creates the template's tables, which are then handed to pg_database_owner (see TenantTemplate). */
   get templateOwner(): string {
     return `${this.prefix}_template_owner`;
   }

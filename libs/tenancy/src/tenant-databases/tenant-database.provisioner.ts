@@ -91,6 +91,11 @@ export class TenantDatabaseProvisioner {
     return this.catalog.provisionerIsSuperuser();
   }
 
+  /** Made in this attempt from the template, as a warm spare or directly while the files have not changed since. */
+  private async isCurrentCopy(origin: DatabaseOrigin): Promise<boolean> {
+    return origin === 'pool' || (origin === 'template' && (await this.template.filesUnchanged()));
+  }
+
   /** A copy of the template when there is a usable one, else an empty database, under its building name. */
   private async createMissing(building: string): Promise<DatabaseOrigin> {
     const template = await this.template.usable();
@@ -107,12 +112,14 @@ export class TenantDatabaseProvisioner {
 
   /**
    * Applies the tenant migrations not applied yet, and returns where the database now stands. A
-   * spare is current by construction (its name carries the template's fingerprint); a template
-   * copy's tables are handed to the tenant's role and the migrations confirmed.
+   * spare is current by construction (its name carries the template's fingerprint), and so is a
+   * template copy while the files are those the template was built from; their tables are their
+   * owner's: nothing to do inside them. Any other database is checked, on a connection into it.
    */
   async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<SchemaVersion> {
-    if (origin === 'pool') return this.template.schemaVersion();
-    const owners = { role: spec.role, reassignFrom: await this.ownerOfCopiedTables(origin) };
+    if (await this.isCurrentCopy(origin)) return this.template.schemaVersion();
+    // An earlier attempt's database may be a copy of a template built when a role owned its tables.
+    const owners = { role: spec.role, reassignFrom: origin === 'existing' ? await this.template.existingOwnerRole() : undefined };
     // Only an earlier attempt's database can hold the lock of a migration killed midway.
     if (origin === 'existing') await this.migrator.resumeBeforeHandOut(spec.dbName, owners);
     else await this.migrator.migrateBeforeHandOut(spec.dbName, owners);
@@ -120,20 +127,13 @@ export class TenantDatabaseProvisioner {
   }
 
   /**
-   * Applies the tenant seeds not applied yet, after the migrations; returns how many. A spare
-   * carries its template's seeds (the fingerprint in its name covers them); any other database is
-   * checked, each seed recorded in it in the seed's own transaction.
+   * Applies the tenant seeds not applied yet, after the migrations; returns how many. A spare or a
+   * template copy carries the template's seeds (its fingerprint covers them); any other database
+   * is checked, each seed recorded in it in the seed's own transaction.
    */
   async seed(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<number> {
-    if (origin === 'pool') return 0;
+    if (await this.isCurrentCopy(origin)) return 0;
     return this.seeder.seedBeforeHandOut(spec.dbName, spec.role);
-  }
-
-  /** A template copy's tables belong to the template's owner role until handed over. */
-  private async ownerOfCopiedTables(origin: DatabaseOrigin): Promise<string | undefined> {
-    if (origin === 'template') return this.template.ownerRole;
-    // An earlier attempt's database may or may not have been a copy.
-    return origin === 'existing' ? this.template.existingOwnerRole() : undefined;
   }
 }
 

@@ -41,13 +41,13 @@ export class TenantSchemaMigrator {
   /**
    * For a database nobody outside the service has had credentials for yet (a template being
    * built, a tenant database before it is first `ready`): it holds only what the service put
-   * there, so the provisioner may connect to it, and must, to hand a template copy's tables over
-   * (REASSIGN OWNED needs rights on both roles). The migrations run under SET ROLE so that what
-   * they create belongs to `role`.
+   * there, so the provisioner may connect to it, and must, to hand over the tables of a copy of a
+   * template built when its owner role owned them (REASSIGN OWNED needs rights on both roles).
+   * The migrations run under SET ROLE so that what they create belongs to `role`.
    */
   async migrateBeforeHandOut(dbName: string, owners: MigrationOwners): Promise<void> {
     const url = withDatabase(this.config.tenantServer.maintenanceUrl, dbName);
-    // One plain connection settles the common case (a template copy, already current);
+    // One plain connection settles a database already current (an earlier attempt's, say);
     // Knex and its migration lock are only brought in when something is to be applied.
     const pending = await withClient(url, async (client) => {
       await reassignOwned(client, owners);

@@ -11,11 +11,20 @@ import { TenantSchemaMigrator } from './tenant-schema.migrator';
 import { TenantSeeder } from './tenant-seeder';
 
 /** Changes when the way templates are built changes, so that one built the old way is rebuilt. */
-const COMMENT_PREFIX = 'tenancy template v2 ';
+const COMMENT_PREFIX = 'tenancy template v3 ';
+
+/**
+ * PostgreSQL's predefined role whose one member, in each database, is that database's owner. The
+ * template's tables belong to it, so each copy's tables belong to whoever owns the copy: the
+ * tenant's role once the copy is handed over, with no connection into the copy to reassign them.
+ */
+const DATABASE_OWNER = 'pg_database_owner';
 
 /**
  * A database with every tenant migration and seed applied, which new tenant databases are cloned
  * from (as pgtestdb and IntegreSQL do). It is rebuilt whenever the tenant migrations or seeds change.
+ * Its tables belong to pg_database_owner (PostgreSQL 14+), as its public schema does: a copy is
+ * current and its owner's as soon as it is made and handed over.
  */
 export class TenantTemplate {
   private readonly logger = new Logger(TenantTemplate.name);
@@ -47,10 +56,24 @@ export class TenantTemplate {
     return this.migrations!;
   }
 
-  /** The migrations' alone while no seed runs, so that a template built before seeds existed stays current. */
-  private async computeFingerprint(): Promise<string> {
+  /**
+   * Whether the migration and seed files are still those this process built or checked the
+   * template against: a copy made from it is then current. Read again each time (a file added
+   * since start-up is caught up in the copy, as in any database the template did not make).
+   */
+  async filesUnchanged(): Promise<boolean> {
+    const [now, then] = await Promise.all([this.readFingerprint(this.migrator.version()), this.currentFingerprint()]);
+    return now === then;
+  }
+
+  private computeFingerprint(): Promise<string> {
     this.migrations = this.migrator.version();
-    const [{ fingerprint: migrations }, seeds] = await Promise.all([this.migrations, this.seeder.fingerprint()]);
+    return this.readFingerprint(this.migrations);
+  }
+
+  /** The migrations' alone while no seed runs, so that a template built before seeds existed stays current. */
+  private async readFingerprint(migrationsVersion: Promise<SchemaVersion>): Promise<string> {
+    const [{ fingerprint: migrations }, seeds] = await Promise.all([migrationsVersion, this.seeder.fingerprint()]);
     if (seeds === undefined) return migrations;
     return createHash('sha256').update(`migrations\0${migrations}\0seeds\0${seeds}`).digest('hex');
   }
@@ -82,14 +105,15 @@ export class TenantTemplate {
     const { template, templateBuild, templateOwner } = this.names;
     const fingerprint = await this.currentFingerprint();
     await this.admin.drop(templateBuild);
-    // The owner role owns the tables and nothing else, the database never: REASSIGN OWNED BY it,
-    // run in every copy, also moves shared objects such as databases.
+    // The owner role creates the tables and owns nothing else, the database never, so that
+    // REASSIGN OWNED BY it moves exactly the migrations' and seeds' objects.
     await this.admin.createDatabase(templateBuild);
     await this.admin.ensureRole(templateOwner);
     await this.admin.grantCreateInPublicSchema(templateBuild, templateOwner);
     await this.migrator.migrateBeforeHandOut(templateBuild, { role: templateOwner });
     await this.seeder.seedBeforeHandOut(templateBuild, templateOwner);
     await this.admin.revokeCreateInPublicSchema(templateBuild, templateOwner);
+    await this.admin.reassignInside(templateBuild, templateOwner, DATABASE_OWNER);
     await this.admin.compact(templateBuild);
     await this.admin.drop(template);
     await this.admin.renameDatabase(templateBuild, template);
@@ -98,13 +122,12 @@ export class TenantTemplate {
     return template;
   }
 
-  /** The role owning the template's tables, and so every copy's until they are handed over. */
-  get ownerRole(): string {
-    return this.names.templateOwner;
-  }
-
-  /** The owner role, once a template was ever built. */
+  /**
+   * The role that owned the tables of templates built before they belonged to pg_database_owner
+   * (so of copies an earlier attempt may have left), once a template was ever built.
+   */
   async existingOwnerRole(): Promise<string | undefined> {
-    return (await this.catalog.describeRole(this.ownerRole)) ? this.ownerRole : undefined;
+    const role = this.names.templateOwner;
+    return (await this.catalog.describeRole(role)) ? role : undefined;
   }
 }

@@ -26,14 +26,13 @@ export type WarmPoolLevel = {
 
 /**
  * Spare databases cloned from the current template ahead of demand, each owned, with all its
- * tables, by a role of its own. Provisioning renames spare and role to the tenant's names in one
+ * tables (through pg_database_owner), by a role of its own. Provisioning renames spare and role to the tenant's names in one
  * transaction: no CREATE DATABASE, no migration, no connection to the new database. A spare's
  * name carries its template's fingerprint, so one built from older migrations is never handed out
  * (warm-spare.format.ts says how spares are named, marked and sealed).
  */
 export class WarmPool {
   private readonly logger = new Logger(WarmPool.name);
-  private readonly names: InternalDatabaseNames;
   private readonly format: WarmSpareFormat;
 
   constructor(
@@ -46,8 +45,7 @@ export class WarmPool {
     private readonly records: WarmSpareRepository,
     private readonly server: string,
   ) {
-    this.names = new InternalDatabaseNames(config.tenants.databasePrefix);
-    this.format = this.names.warmSpares;
+    this.format = new InternalDatabaseNames(config.tenants.databasePrefix).warmSpares;
   }
 
   get enabled(): boolean {
@@ -111,8 +109,8 @@ export class WarmPool {
     await this.admin.cloneDatabase(template, spare.building);
     const password = this.cipher.generatePassword();
     const verifier = await scramSha256Verifier(password);
+    // The copy's tables belong to its owner (see TenantTemplate): the hand-over gives them to the spare's role.
     await this.admin.handOverToNewSpareRole(spare.building, { name: spare.name, verifier, mark: this.format.mark });
-    await this.admin.reassignInside(spare.building, this.names.templateOwner, spare.name);
     await this.records.record(spare.name, sealSparePassword(this.cipher, spare.name, password));
     await this.admin.renameDatabase(spare.building, spare.name);
   }
