@@ -1,6 +1,6 @@
 import { sleep } from '../test/support/processes/wait';
 import type { CpuPerTenant } from './fleet';
-import { BenchIdentity, countingCheckpoints, withRedis } from './resources';
+import { BenchIdentity, countingCheckpoints, redisCommandsProcessed, withRedis } from './resources';
 import { PoolState, Stack, StatusView } from './stack';
 import { percentile, round, summarize, Summary, timedSeries } from './stats';
 
@@ -180,6 +180,7 @@ export interface ThroughputResult {
   n: number;
   warm_pool: PoolState | 'not reported';
   checkpoints_requested_meanwhile: number;
+  /** First POST sent → the last tenant's readyAt in master (the same machine's clock). */
   seconds: number;
   tenants_per_s: number;
   server_span_s: number;
@@ -191,12 +192,14 @@ export interface ThroughputResult {
   posts_refused_503: number;
   /** When the caller metered it: CPU per tenant during the burst. */
   cpu_per_tenant?: CpuPerTenant;
+  /** Redis commands processed during the burst, per tenant: api, workers and their queue events together. */
+  redis_commands_per_tenant: number;
 }
 
 /** Starts metering CPU; the returned function gives it per tenant. */
 export type CpuMeter = () => (n: number, seconds: number) => CpuPerTenant;
 
-/** N tenants POSTed at once with default settings; first POST → last tenant seen ready. */
+/** N tenants POSTed at once with default settings; first POST sent → the last tenant's readyAt. */
 export async function measureThroughput(
   id: BenchIdentity,
   workers: number,
@@ -214,11 +217,14 @@ export async function measureThroughput(
     }
     if (pool) await stack.waitForFullPool();
     const perTenant = meter?.();
-    const [{ t0, posted, refused, last, views }, checkpoints] = await countingCheckpoints(id, () => burst(stack, n, pollMs));
-    const seconds = (last - t0) / 1000;
-    const cpu = perTenant?.(n, seconds);
+    const redisBefore = await redisCommandsProcessed(id);
+    const [{ startedAt, t0, posted, refused, views }, checkpoints] = await countingCheckpoints(id, () => burst(stack, n, pollMs));
+    const redisCommands = (await redisCommandsProcessed(id)) - redisBefore;
     const createdAt = [...views.values()].map((view) => Date.parse(view.createdAt));
     const readyAt = [...views.values()].map((view) => Date.parse(view.readyAt ?? view.createdAt));
+    // To the last readyAt master recorded (this machine's clock), not to when the watching saw it.
+    const seconds = (Math.max(...readyAt) - startedAt) / 1000;
+    const cpu = perTenant?.(n, seconds);
     return {
       workers,
       warmup,
@@ -232,6 +238,7 @@ export async function measureThroughput(
       posts_s: round((posted - t0) / 1000, 3),
       posts_refused_503: refused,
       ...(cpu && { cpu_per_tenant: cpu }),
+      redis_commands_per_tenant: round(redisCommands / n, 1),
     };
   } finally {
     await stack.stopAndReset();
@@ -243,6 +250,7 @@ export async function measureThroughput(
  * ready: n status polls per round would cost the machine more CPU than much of the work measured.
  */
 async function burst(stack: Stack, n: number, pollMs: number) {
+  const startedAt = Date.now();
   const t0 = performance.now();
   let refused = 0;
   // A 503 "master database is unavailable" here is the api's pool wait running out (placements
@@ -263,7 +271,6 @@ async function burst(stack: Stack, n: number, pollMs: number) {
   const posted = performance.now();
   const pending = new Set(created.map((tenant) => tenant.id));
   const views = new Map<string, StatusView>();
-  let last = t0;
   while (pending.size) {
     for (const view of await stack.newestTenants(n)) {
       if (!pending.has(view.id)) continue;
@@ -271,10 +278,9 @@ async function burst(stack: Stack, n: number, pollMs: number) {
       if (view.status !== 'ready') continue;
       pending.delete(view.id);
       views.set(view.id, view);
-      last = performance.now();
     }
     if (performance.now() - t0 > TENANT_TIMEOUT_MS * 2) throw new Error(`${pending.size} tenants not ready in time`);
     if (pending.size) await sleep(pollMs);
   }
-  return { t0, posted, refused, last, views };
+  return { startedAt, t0, posted, refused, views };
 }

@@ -164,6 +164,12 @@ export async function deleteRedisKeys(id: BenchIdentity): Promise<number> {
   return keys.length;
 }
 
+/** Commands the Redis server has processed since it started (every client's: the figure is the machine's). */
+export async function redisCommandsProcessed(id: BenchIdentity): Promise<number> {
+  const info = await withRedis(id, (redis) => redis.info('stats'));
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
+}
+
 export async function serverFacts(id: BenchIdentity): Promise<{ postgres_version: string; redis_version: string }> {
   const postgres = await withServer(id, (client) =>
     client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version']),

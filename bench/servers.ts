@@ -108,7 +108,8 @@ export function serversRows(s: ServersResult): [string, string][] {
     [
       `  burst (${burst.burst.n} at once, ${burst.burst.workers} workers)`,
       `${burst.burst.tenants_per_s} tenants/s (${burst.burst.seconds} s; the POSTs answered in ${burst.burst.posts_s} s, ${burst.burst.posts_refused_503} answered 503 and sent again)` +
-        (cpu ? `; ${cpuText(cpu)}` : ''),
+        (cpu ? `; ${cpuText(cpu)}` : '') +
+        `; Redis commands/tenant ${burst.burst.redis_commands_per_tenant}`,
     ],
     [
       `  move ${move.database_mb} MB ${move.from} → ${move.to}`,
