@@ -1,6 +1,7 @@
 import { http } from './support/http';
 import { createOrg } from './support/tenant-client';
 import { useRunningStack } from './support/running-stack';
+import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 
 /** Without a worker the tenants stay pending, so their streams have nothing to say. */
@@ -43,5 +44,26 @@ describe('Server-Sent Event streams', () => {
       next.abort();
       return answer.status === 200 || undefined;
     });
+  });
+});
+
+describe('Server-Sent Event streams when the api shuts down', () => {
+  const stack = new TestStack();
+  afterAll(() => stack.teardown());
+
+  it('ends every open stream first, so closing does not wait out SSE_MAX_SECONDS', async () => {
+    const api = await stack.startApi();
+    const tenant = await createOrg(api, 'Closing Co');
+    const response = await fetch(`${api}/org/${tenant.id}/events`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const ended = (async () => {
+      while (!(await reader.read()).done);
+      return true;
+    })();
+    const closing = Date.now();
+    await stack.closeApps();
+    expect(Date.now() - closing).toBeLessThan(5_000);
+    expect(await ended).toBe(true);
   });
 });

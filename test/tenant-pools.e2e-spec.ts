@@ -98,6 +98,25 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
     expect(after.connectionsInUse).toBe(0);
   });
 
+  it("a tenant's connection ended under a query (a move or a suspension shuts the tenant out) answers 503, not 500", async () => {
+    const probe = await probeWith({ poolsMax: 5, poolMax: 2, connectionsMax: 20 });
+    const [tenant] = tenants;
+    const sleeping = http(probe, 'GET', '/sleep/10000', { headers: bearer(tenant!.key) });
+    const pid = await waitFor('the query to be running', async () => {
+      const [row] = await stack.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep%'",
+        [tenant!.dbName],
+        'postgres',
+      );
+      return row?.pid;
+    });
+    await stack.query('SELECT pg_terminate_backend($1)', [pid], 'postgres');
+    expect(await sleeping).toMatchObject({
+      status: 503,
+      body: { message: "the tenant's database is busy or out of reach; try again shortly" },
+    });
+  });
+
   it('rows written for one tenant are never seen through another, over random interleavings of concurrent requests', async () => {
     // Few pools and connections, so interleavings also evict and reopen pools between requests.
     const probe = await probeWith({ poolsMax: 10, poolMax: 2, connectionsMax: 12, connectionWaitMs: 30_000 });

@@ -132,8 +132,13 @@ export class TestStack {
     await deleteKeys(this.config.redis.topology, this.keyPatterns());
   }
 
-  async teardown(): Promise<void> {
+  /** Closes every app started, as a shutdown would. */
+  async closeApps(): Promise<void> {
     await Promise.all(this.apps.splice(0).map((app) => app.close()));
+  }
+
+  async teardown(): Promise<void> {
+    await this.closeApps();
     const databases = await this.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
       [this.id],

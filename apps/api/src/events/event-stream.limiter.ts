@@ -1,6 +1,6 @@
-import { Inject, Injectable, MessageEvent, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, MessageEvent, ServiceUnavailableException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/tenancy';
-import { defer, finalize, Observable, takeUntil, timer } from 'rxjs';
+import { defer, finalize, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
 import { withHeartbeat } from './heartbeat';
 
 const MAX_HEARTBEAT_MS = 15_000;
@@ -10,11 +10,13 @@ const MAX_HEARTBEAT_MS = 15_000;
  * ended after SSE_MAX_SECONDS (EventSource reconnects by itself), with heartbeats. Nest lifts
  * the socket timeout of a stream, but proxies on the way have idle timeouts of their own,
  * usually no shorter than ours: a heartbeat within a third of HTTP_CONNECTION_TIMEOUT_MS (at
- * most every 15 s) stays under them.
+ * most every 15 s) stays under them. On shutdown every stream ends first: an open one would hold
+ * the server's close until it ended by itself, and EventSource reconnects to another process.
  */
 @Injectable()
-export class EventStreamLimiter {
+export class EventStreamLimiter implements BeforeApplicationShutdown {
   private openStreams = 0;
+  private readonly shuttingDown = new Subject<void>();
   private readonly maxStreams: number;
   private readonly maxLifeMs: number;
   private readonly heartbeatMs: number;
@@ -40,9 +42,13 @@ export class EventStreamLimiter {
       this.openStreams += 1;
       return events.pipe(
         withHeartbeat(this.heartbeatMs),
-        takeUntil(timer(this.maxLifeMs)),
+        takeUntil(merge(timer(this.maxLifeMs), this.shuttingDown)),
         finalize(() => (this.openStreams -= 1)),
       );
     });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown.next();
   }
 }

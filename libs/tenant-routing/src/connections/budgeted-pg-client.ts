@@ -46,14 +46,28 @@ export function budgetedPgClient(budget: ConnectionBudget): KnexClientClass {
       try {
         return await super.acquireConnection();
       } catch (error) {
-        if (error instanceof HttpException) throw error;
-        if (isConnectionError(error) || isOutOfResources(error)) {
-          throw new ServiceUnavailableException("the tenant's database is busy or out of reach; try again shortly");
-        }
-        throw error;
+        throw unavailableOr(error);
+      }
+    }
+
+    /** A connection ended under a statement (the tenant shut out for a move or a suspension, a server restarting) is a 503 too. */
+    override async query(connection: unknown, obj: unknown): Promise<unknown> {
+      try {
+        return (await super.query(connection, obj)) as unknown;
+      } catch (error) {
+        throw unavailableOr(error);
       }
     }
   };
+}
+
+/** The ways a tenant's database can be out of reach, as a 503 a client may retry; any other error as it is. */
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof HttpException) return error;
+  if (isConnectionError(error) || isOutOfResources(error)) {
+    return new ServiceUnavailableException("the tenant's database is busy or out of reach; try again shortly");
+  }
+  return error;
 }
 
 /**
