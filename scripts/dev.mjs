@@ -59,7 +59,8 @@ async function main() {
   apps = concurrently(
     ['api', 'worker', 'tenant-api'].map((name) => ({
       name,
-      command: `nest start ${name} --watch --preserveWatchOutput --path scripts/tsconfig.dev-${name}.json`,
+      // The api's console assets are copied next to its own output, which nest-cli.json's build does not know.
+      command: `nest start ${name} --watch --preserveWatchOutput --path scripts/tsconfig.dev-${name}.json${name === 'api' ? ' --config scripts/nest-cli.dev-api.json' : ''}`,
     })),
     { prefix: 'name', prefixColors: ['cyan', 'magenta', 'yellow'] },
   );
