@@ -122,19 +122,23 @@ export function postgresMsByKind(postmaster: number, masterDb: string): Map<numb
   for (const child of childrenOf(postmaster)) {
     try {
       const title = readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      const words = title.replace(/^postgres: /, '').split(' ');
-      const kind =
-        /^(postgres|bench|t)/.test(words[0] ?? '') && words.length > 2
-          ? words[1] === masterDb
-            ? 'master backends'
-            : 'tenant backends (live)'
-          : words.slice(0, 2).join(' ');
+      const kind = processKind(title.replace(/^postgres: /, '').split(' '), masterDb);
       byPid.set(child, { kind, ms: processMs(child) });
     } catch {
       // exited meanwhile
     }
   }
   return byPid;
+}
+
+/**
+ * A client backend's title is `user database host(port) state`; any other process's names its kind
+ * (`checkpointer`, `autovacuum launcher`, …).
+ */
+function processKind(words: string[], masterDb: string): string {
+  const isClientBackend = /\(\d+\)$|^\[local\]$/.test(words[2] ?? '');
+  if (!isClientBackend) return words.slice(0, 2).join(' ');
+  return words[1] === masterDb ? 'master backends' : 'tenant backends (live)';
 }
 
 export function postgresSplit(
