@@ -72,7 +72,7 @@ describe('ProvisionTenant', () => {
     tenants.recordAttemptFailure.mockImplementation(async (_id, _error, finalAttempt) =>
       tenant(finalAttempt ? 'failed' : 'provisioning'),
     );
-    databases.createDatabase.mockResolvedValue({ origin: 'created' });
+    databases.createDatabase.mockResolvedValue({ origin: 'created', current: false });
     databases.migrate.mockResolvedValue(VERSION);
   });
 
@@ -87,15 +87,15 @@ describe('ProvisionTenant', () => {
   });
 
   it('runs the seeds after the migrations, in the same database, before the tenant is ready', async () => {
-    databases.createDatabase.mockResolvedValue({ origin: 'template' });
+    databases.createDatabase.mockResolvedValue({ origin: 'template', current: true });
     await provision.execute({ tenantId: TENANT_ID, final: false });
-    expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), 'template');
+    expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), { origin: 'template', current: true });
     expect(databases.migrate.mock.invocationCallOrder[0]).toBeLessThan(databases.seed.mock.invocationCallOrder[0]!);
     expect(databases.seed.mock.invocationCallOrder[0]).toBeLessThan(tenants.markReady.mock.invocationCallOrder[0]!);
   });
 
   it('records the durations of a tenant made ready, each step and in all, by how its database came to be', async () => {
-    databases.createDatabase.mockResolvedValue({ origin: 'pool', sealedPassword: 'spare password' });
+    databases.createDatabase.mockResolvedValue({ origin: 'pool', current: true, sealedPassword: 'spare password' });
     await provision.execute({ tenantId: TENANT_ID, final: false });
     expect(metrics.recordReady).toHaveBeenCalledTimes(1);
     const [origin, stopwatch] = metrics.recordReady.mock.calls[0]!;

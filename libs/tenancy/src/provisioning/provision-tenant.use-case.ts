@@ -69,18 +69,19 @@ export class ProvisionTenant {
       role: tenant.dbRole,
       password: this.cipher.decrypt(tenant.dbPasswordEncrypted!, tenant.id),
     };
-    const origin = await step('database', { 'tenancy.server': server }, async (span) => {
-      const { origin, sealedPassword } = await provisioner.createDatabase(spec);
-      span.setAttribute('tenancy.database.origin', origin);
+    const database = await step('database', { 'tenancy.server': server }, async (span) => {
+      const database = await provisioner.createDatabase(spec);
+      span.setAttribute('tenancy.database.origin', database.origin);
       // A warm spare's role brings its own password, which replaces the one stored for this attempt.
-      if (sealedPassword) await this.tenants.recordSpareTaken(tenant.id, sealedPassword);
+      if (database.sealedPassword) await this.tenants.recordSpareTaken(tenant.id, database.sealedPassword);
       else await this.tenants.recordDatabaseCreated(tenant.id);
-      return origin;
+      return database;
     });
+    const { origin } = database;
     stopwatch.lap('database');
-    const schema = await step('migrations', {}, () => provisioner.migrate(spec, origin));
+    const schema = await step('migrations', {}, () => provisioner.migrate(spec, database));
     stopwatch.lap('migrations');
-    const seeds = await step('seeds', {}, () => provisioner.seed(spec, origin));
+    const seeds = await step('seeds', {}, () => provisioner.seed(spec, database));
     stopwatch.lap('seeds');
     // Master records where the database stands, so a fleet rollout skips a current tenant on one read.
     await step('ready', {}, async () => this.events.publish(await this.tenants.markReady(tenant.id, schema)));

@@ -17,6 +17,11 @@ export type DatabaseOrigin = 'existing' | 'pool' | 'template' | 'created';
 
 export interface MaterializedDatabase {
   origin: DatabaseOrigin;
+  /**
+   * Made in this attempt from the template while the files are those it was built from (a warm
+   * spare, or a copy made while the files have not changed since): nothing to do inside it.
+   */
+  current: boolean;
   /** Set when a warm spare was taken: its role logs in with this password (sealed for the tenant), not the one asked for. */
   sealedPassword?: string;
 }
@@ -72,7 +77,7 @@ export class TenantDatabaseProvisioner {
     }
     if (database.state !== 'valid' && !role) {
       const sealedPassword = await this.pool.claim({ tenantId: spec.tenantId, dbName: spec.dbName, role: spec.role, mark });
-      if (sealedPassword) return { origin: 'pool', sealedPassword };
+      if (sealedPassword) return { origin: 'pool', current: true, sealedPassword };
     }
     // Hashed on libuv's thread pool while the database is being made.
     const verifier = scramSha256Verifier(spec.password);
@@ -83,17 +88,13 @@ export class TenantDatabaseProvisioner {
     // A role already there is an earlier attempt's (it carries this tenant's mark): it is set up again.
     if (role) await this.admin.handOverToExistingRole(handOver, owner);
     else await this.admin.handOverToNewRole(handOver, owner);
-    return { origin };
+    // The files are read once here, for the migrations and the seeds alike.
+    return { origin, current: origin === 'template' && (await this.template.filesUnchanged()) };
   }
 
   /** Whether the server lets the provisioner do anything at all (it should not). */
   runsAsSuperuser(): Promise<boolean> {
     return this.catalog.provisionerIsSuperuser();
-  }
-
-  /** Made in this attempt from the template, as a warm spare or directly while the files have not changed since. */
-  private async isCurrentCopy(origin: DatabaseOrigin): Promise<boolean> {
-    return origin === 'pool' || (origin === 'template' && (await this.template.filesUnchanged()));
   }
 
   /** A copy of the template when there is a usable one, else an empty database, under its building name. */
@@ -116,8 +117,8 @@ export class TenantDatabaseProvisioner {
    * template copy while the files are those the template was built from; their tables are their
    * owner's: nothing to do inside them. Any other database is checked, on a connection into it.
    */
-  async migrate(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<SchemaVersion> {
-    if (await this.isCurrentCopy(origin)) return this.template.schemaVersion();
+  async migrate(spec: TenantDatabaseSpec, { origin, current }: MaterializedDatabase): Promise<SchemaVersion> {
+    if (current) return this.template.schemaVersion();
     // An earlier attempt's database may be a copy of a template built when a role owned its tables.
     const owners = { role: spec.role, reassignFrom: origin === 'existing' ? await this.template.existingOwnerRole() : undefined };
     // Only an earlier attempt's database can hold the lock of a migration killed midway.
@@ -131,8 +132,8 @@ export class TenantDatabaseProvisioner {
    * template copy carries the template's seeds (its fingerprint covers them); any other database
    * is checked, each seed recorded in it in the seed's own transaction.
    */
-  async seed(spec: TenantDatabaseSpec, origin: DatabaseOrigin): Promise<number> {
-    if (await this.isCurrentCopy(origin)) return 0;
+  async seed(spec: TenantDatabaseSpec, { current }: MaterializedDatabase): Promise<number> {
+    if (current) return 0;
     return this.seeder.seedBeforeHandOut(spec.dbName, spec.role);
   }
 }
