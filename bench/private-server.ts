@@ -15,6 +15,8 @@ export interface PrivateServerFacts {
 export interface PrivateServerOptions {
   /** Appended to postgresql.conf; initdb's default (100) when absent. */
   maxConnections?: number;
+  /** Other settings appended to postgresql.conf, named in the results. */
+  settings?: Record<string, string>;
   /** Why the series does not run on the shared server, for the results. */
   why: string;
 }
@@ -38,15 +40,15 @@ export async function startPrivateServer(
   const pg = new PrivatePostgres(path.join(root, 'pg'), await freePort());
   running.push({ pg, root });
   await pg.init();
-  if (options.maxConnections) {
-    appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\nmax_connections = ${options.maxConnections}\n`);
-  }
+  const settings = { ...options.settings, ...(options.maxConnections ? { max_connections: String(options.maxConnections) } : {}) };
+  const lines = Object.entries(settings).map(([name, value]) => `${name} = '${value}'\n`);
+  if (lines.length) appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), `\n${lines.join('')}`);
   await pg.start();
   const serverUrl = pg.url('postgres');
   const privateId: BenchIdentity = { ...id, databaseUrl: serverUrl, serverUrl, masterUrl: withDatabase(serverUrl, id.masterDb) };
   const ownMax = await maxConnections(privateId);
   const facts = {
-    where: `a private PostgreSQL cluster (initdb defaults, max_connections ${ownMax}): ${options.why}`,
+    where: `a private PostgreSQL cluster (initdb defaults${otherSettings(options.settings)}, max_connections ${ownMax}): ${options.why}`,
     max_connections: ownMax,
     shared_server_max_connections: shared,
   };
@@ -117,4 +119,9 @@ export async function stopPrivateServer(): Promise<void> {
 async function maxConnections(id: BenchIdentity): Promise<number> {
   const { rows } = await withServer(id, (server) => server.query<{ n: string }>("SELECT current_setting('max_connections') AS n"));
   return Number(rows[0]!.n);
+}
+
+function otherSettings(settings: Record<string, string> = {}): string {
+  const named = Object.entries(settings).map(([name, value]) => `${name} ${value}`);
+  return named.length ? ` except ${named.join(' and ')}` : '';
 }

@@ -42,7 +42,7 @@ const SIZES = quick
       httpSeconds: 5,
       routedTenants: ROUTED_TENANTS.quick,
       fleetTenants: FLEET_TENANTS.quick,
-      servers: { crowd: CROWD_TENANTS.quick, e2eRounds: 10, floorPerRound: 20, rawCopies: 10, burst: 200 },
+      servers: { crowd: CROWD_TENANTS.quick, e2eRounds: 10, rawCopies: 10, burst: 200 },
     }
   : {
       warmup: 8,
@@ -53,7 +53,7 @@ const SIZES = quick
       httpSeconds: 15,
       routedTenants: ROUTED_TENANTS.full,
       fleetTenants: FLEET_TENANTS.full,
-      servers: { crowd: CROWD_TENANTS.full, e2eRounds: 30, floorPerRound: 40, rawCopies: 20, burst: 200 },
+      servers: { crowd: CROWD_TENANTS.full, e2eRounds: 30, rawCopies: 20, burst: 200 },
     };
 
 const id = newIdentity(process.env);
