@@ -224,6 +224,24 @@ describe('database servers', () => {
       expect((await tenants('servers', 'disable', 'pg-three', '--json')).stdout).toMatch(/"state": "disabled"/);
     });
 
+    it('add takes the URL from the environment variable --url-from-env names, and exactly one of the two ways', async () => {
+      const fromEnv = (...args: string[]) => cli.run(stack, args, { PG_FOUR_URL: loginUrl('provisioner') }).then(withoutPassword);
+      const [both, neither, unset] = await Promise.all([
+        fromEnv('servers', 'add', 'pg-four', '--url', loginUrl('provisioner'), '--url-from-env', 'PG_FOUR_URL', '--capacity', '2'),
+        fromEnv('servers', 'add', 'pg-four', '--capacity', '2'),
+        fromEnv('servers', 'add', 'pg-four', '--url-from-env', 'PG_NOT_SET', '--capacity', '2'),
+      ]);
+      for (const refused of [both, neither]) {
+        expect(refused).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/exactly one of --url and --url-from-env/) });
+      }
+      expect(unset).toMatchObject({ code: 2, stderr: expect.stringMatching(/PG_NOT_SET named by --url-from-env is not set/) });
+
+      const added = await fromEnv('servers', 'add', 'pg-four', '--url-from-env', 'PG_FOUR_URL', '--capacity', '2', '--json');
+      expect(added.code).toBe(0);
+      expect(JSON.parse(added.stdout)).toMatchObject({ name: 'pg-four', address: 'postgres://127.0.0.1:5432', capacity: 2 });
+      expect((await tenants('servers', 'disable', 'pg-four')).code).toBe(0);
+    });
+
     it('drain, enable, update: the list shows each change', async () => {
       expect((await tenants('servers', 'drain', 'pg-two')).code).toBe(0);
       const list = await tenants('servers', 'list');
