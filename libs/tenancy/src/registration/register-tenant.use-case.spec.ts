@@ -121,6 +121,20 @@ describe('RegisterTenant', () => {
     expect(tenants.create).not.toHaveBeenCalled();
   });
 
+  it('refuses an Idempotency-Key reused for another server, or without the server it named', async () => {
+    const { register, tenants } = await setUp();
+    await register.execute({ name: 'Acme', server: 'eu-1', idempotencyKey: 'key-1' });
+    await expect(register.execute({ name: 'Acme', server: 'eu-1', idempotencyKey: 'key-1' })).resolves.toMatchObject({ replayed: true });
+    tenants.create.mockClear();
+
+    for (const server of ['eu-2', undefined]) {
+      await expect(register.execute({ name: 'Acme', server, idempotencyKey: 'key-1' })).rejects.toMatchObject({
+        code: 'idempotency_key_reused',
+      });
+    }
+    expect(tenants.create).not.toHaveBeenCalled();
+  });
+
   it('treats names that map to the same tenant as the same request', async () => {
     const { register } = await setUp();
     await register.execute({ name: 'Acme Corp', idempotencyKey: 'key-1' });

@@ -35,7 +35,7 @@ export class RegisterTenant {
     const slug = slugForTenantName(name);
     const dbName = this.databaseNameFor(slug);
     assertNotReserved(dbName, this.config.tenants.reservedDatabaseNames);
-    const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug) } : undefined;
+    const idempotency = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(slug, server) } : undefined;
     if (idempotency) {
       const earlier = await this.replay(idempotency);
       if (earlier) return earlier;
@@ -67,7 +67,12 @@ export class RegisterTenant {
   }
 }
 
-/** Requests that map to the same tenant count as the same request. */
-function hashRequest(slug: string): string {
-  return createHash('sha256').update(slug).digest('hex');
+/**
+ * Requests that map to the same tenant on the same server count as the same request. Without a
+ * server the hash is the slug's alone, as it was before servers could be named, so a key recorded
+ * then still replays.
+ */
+function hashRequest(slug: string, server?: string): string {
+  const request = server === undefined ? slug : `${slug}\0server\0${server}`;
+  return createHash('sha256').update(request).digest('hex');
 }
