@@ -180,6 +180,21 @@ describe('tenant lifecycle', () => {
     });
     expect((await http(api, 'GET', `/org/${tenant.id}/status`)).body).toMatchObject({ status: 'purged', operation: null });
 
+    // With no server room, nothing is recorded: neither the new tenant nor the purged one's restore.
+    const { capacity, tenants } = (await http(api, 'GET', '/servers/default')).body;
+    expect((await http(api, 'PATCH', '/servers/default', { json: { capacity: tenants } })).status).toBe(200);
+    try {
+      for (const json of [{ as: `${tenant.name} Copy` }, {}]) {
+        expect(await http(api, 'POST', `/org/${tenant.id}/restore`, { json })).toMatchObject({
+          status: 503,
+          body: { message: expect.stringMatching(/^every active database server is at its capacity, so nothing was restored/) },
+        });
+      }
+    } finally {
+      await http(api, 'PATCH', '/servers/default', { json: { capacity } });
+    }
+    expect(await stack.query('SELECT count(*)::int AS n FROM tenants WHERE name = $1', [`${tenant.name} Copy`])).toEqual([{ n: 0 }]);
+
     const { accepted, settled } = await operate('restore-as', 'POST', `/org/${tenant.id}/restore`, ['ready'], {
       as: `${tenant.name} Copy`,
     });

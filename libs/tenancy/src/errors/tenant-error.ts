@@ -174,6 +174,14 @@ export class TenantError extends Error {
     });
   }
 
+  /** Every active server is full, so a restore was not recorded. */
+  static noRoomToRestore(): TenantError {
+    return new TenantError(
+      'no_server_capacity',
+      'every active database server is at its capacity, so nothing was restored; add a server or raise a capacity, then ask again',
+    );
+  }
+
   /** Every active server is full: the tenant is recorded and provisioned once one has room. */
   static noServerCapacity(tenantId: string): TenantError {
     return new TenantError(

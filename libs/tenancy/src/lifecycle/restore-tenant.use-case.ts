@@ -7,6 +7,7 @@ import { TenantError } from '../errors/tenant-error';
 import { assertNotReserved, opaqueDatabaseName, slugForTenantName, tenantDatabaseName } from '../naming/tenant-naming';
 import type { Tenant } from '../registry/tenant';
 import { RestoreSource, TenantLifecycleRepository } from '../registry/tenant-lifecycle.repository';
+import { TenantPlacement } from '../servers/tenant-placement';
 import { AcceptedOperation, LifecycleRequests, RequestRule } from './lifecycle-requests';
 
 export interface RestoreTenantOptions {
@@ -32,7 +33,8 @@ const RESTORE_IN_PLACE: RequestRule = {
 /**
  * Brings a purged tenant back to `ready` from its recorded backup (or another archive in
  * BACKUP_DIR), or makes a new tenant from it (`as`). The archive is checked before anything is
- * recorded; the worker makes a new database and role (with a new password) and loads it as that role.
+ * recorded; the worker makes a new database and role (with a new password) and loads it as that role,
+ * on the server the tenant was on while it has room, else on the one with the most room.
  */
 @Injectable()
 export class RestoreTenant {
@@ -40,6 +42,7 @@ export class RestoreTenant {
     private readonly requests: LifecycleRequests,
     private readonly lifecycle: TenantLifecycleRepository,
     private readonly files: BackupFiles,
+    private readonly placement: TenantPlacement,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenants'>,
   ) {}
 
@@ -49,12 +52,12 @@ export class RestoreTenant {
     if (options.as === undefined) {
       this.requests.check(found, RESTORE_IN_PLACE);
       const source = await this.archiveOf(found, options.backup);
-      return this.requests.accept(found, RESTORE_IN_PLACE, () => this.lifecycle.requestRestore(found.id, source));
+      const server = this.placement.choiceForRestore(found.server);
+      return this.requests.accept(found, RESTORE_IN_PLACE, () => this.lifecycle.requestRestore(found.id, source, server));
     }
     const named = this.newTenant(options.as);
     const source = await this.archiveOf(found, options.backup);
-    // On the server the backup's tenant was on (capacity is not checked for restores).
-    const created = await this.lifecycle.createRestoring(named, source, found.server);
+    const created = await this.lifecycle.createRestoring(named, source, this.placement.choiceForRestore(found.server));
     return this.requests.queued(created, 'restore');
   }
 

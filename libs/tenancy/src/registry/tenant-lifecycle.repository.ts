@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { TenantError } from '../errors/tenant-error';
 import { MASTER_KNEX } from '../master/master-database.tokens';
 import type { Tenant, TenantBackup, TenantOperation, TenantStatus } from './tenant';
-import { NewTenant, TenantRepository } from './tenant.repository';
+import { NewTenant, ServerChoice, TenantRepository } from './tenant.repository';
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_ERROR_TEXT = 2000;
@@ -95,29 +95,48 @@ export class TenantLifecycleRepository {
   }
 
   /** Takes the tenant's name back: a live tenant holding it meanwhile makes this `slug_taken`. */
-  async requestRestore(id: string, source: RestoreSource): Promise<Tenant | undefined> {
-    return this.holdingName(id, () =>
-      this.start(id, ['purged'], 'restore', { status: 'provisioning', ...restoreColumns(source), db_password_encrypted: null }),
+  /** Brings a purged tenant back onto the server `chooseServer` picks (a new database is made there). */
+  async requestRestore(id: string, source: RestoreSource, chooseServer: ServerChoice): Promise<Tenant | undefined> {
+    const count = await this.holdingName(id, () =>
+      this.master.transaction(async (trx): Promise<number> => {
+        const server = await placed(trx, chooseServer);
+        return this.rows(trx)
+          .where({ id, status: 'purged' })
+          .whereNull('operation')
+          .update({
+            status: 'provisioning',
+            server,
+            ...restoreColumns(source),
+            db_password_encrypted: null,
+            operation: 'restore',
+            operation_error: null,
+            updated_at: trx.fn.now(),
+          });
+      }),
     );
+    return count === 1 ? this.tenants.getById(id) : undefined;
   }
 
-  /** A new tenant whose database comes from an archive (`restore --as`), made on `server`. */
-  async createRestoring(tenant: NewTenant, source: RestoreSource, server: string | null): Promise<Tenant> {
-    return this.holdingName(undefined, async () => {
-      const [row] = await this.rows()
-        .insert({
-          name: tenant.name,
-          slug: tenant.slug,
-          db_name: tenant.dbName,
-          server,
-          status: 'provisioning',
-          step: 'started',
-          operation: 'restore',
-          ...restoreColumns(source),
-        })
-        .returning('id');
-      return this.tenants.getById(row!.id);
-    });
+  /** A new tenant whose database comes from an archive (`restore --as`), on the server `chooseServer` picks. */
+  async createRestoring(tenant: NewTenant, source: RestoreSource, chooseServer: ServerChoice): Promise<Tenant> {
+    const id = await this.holdingName(undefined, () =>
+      this.master.transaction(async (trx) => {
+        const [row] = await this.rows(trx)
+          .insert({
+            name: tenant.name,
+            slug: tenant.slug,
+            db_name: tenant.dbName,
+            server: await placed(trx, chooseServer),
+            status: 'provisioning',
+            step: 'started',
+            operation: 'restore',
+            ...restoreColumns(source),
+          })
+          .returning('id');
+        return row!.id;
+      }),
+    );
+    return this.tenants.getById(id);
   }
 
   /** Deleted tenants whose retention is over, marked for purging; at most `limit` at a time. */
@@ -242,9 +261,16 @@ export class TenantLifecycleRepository {
     return TenantError.slugTaken(holder.slug, holder.id);
   }
 
-  private rows() {
-    return this.master<LifecycleRow>('tenants');
+  private rows(db: Knex = this.master) {
+    return db<LifecycleRow>('tenants');
   }
+}
+
+/** A restore needs a server with room now: unlike a new tenant's, it is not recorded to wait for one. */
+async function placed(trx: Knex.Transaction, chooseServer: ServerChoice): Promise<string> {
+  const server = await chooseServer(trx);
+  if (!server) throw TenantError.noRoomToRestore();
+  return server;
 }
 
 function restoreColumns(source: RestoreSource) {

@@ -30,6 +30,15 @@ export class TenantPlacement {
   }
 
   /**
+   * For a restore, inside the transaction that records it: the server the backup's tenant was on
+   * while that one takes new tenants and has room, else the active server with the most room;
+   * undefined when none has.
+   */
+  choiceForRestore(previous: string | null): ServerChoice {
+    return async (trx) => (previous === null ? undefined : await chooseServer(trx, previous)) ?? (await chooseServer(trx));
+  }
+
+  /**
    * Places a tenant recorded while every server was full (the caller holds the tenant's lock);
    * undefined while none has room.
    */
