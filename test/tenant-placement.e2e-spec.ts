@@ -34,6 +34,7 @@ describe('tenant placement', () => {
   afterEach(async () => {
     for (const trx of open.splice(0)) if (!trx.isCompleted()) await trx.rollback();
     await master('tenants').delete();
+    await master('database_servers').whereNot({ name: 'default' }).delete();
     await setDefault({ capacity: 10_000, state: 'active' });
   });
   afterAll(() => master.destroy());
@@ -69,5 +70,31 @@ describe('tenant placement', () => {
     await expect(place(await transaction(300))).rejects.toMatchObject({ code: LOCK_NOT_AVAILABLE });
     await first.commit();
     expect(await place(await transaction())).toBeUndefined();
+  });
+
+  it('a restore goes back to its former server while that has room and takes tenants, else to the one with the most room', async () => {
+    // Placement reads only master's rows: this server is never connected to.
+    await master('database_servers').insert({ name: 'second', address: 'postgres://127.0.0.1:1', admin_url_sealed: 'x', capacity: 5 });
+    const restore = async (previous: string | null) => {
+      const trx = await transaction();
+      try {
+        return await placement.choiceForRestore(previous)(trx);
+      } finally {
+        await trx.rollback();
+      }
+    };
+    await setDefault({ capacity: 20_000 });
+    expect(await restore('second')).toBe('second');
+    expect(await restore(null)).toBe('default');
+
+    await master('tenants').insert(
+      Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, slug: `s${i}`, db_name: `${stack.id}_s${i}`, server: 'second', step: 'queued' })),
+    );
+    expect(await restore('second')).toBe('default');
+    await master('tenants').where({ server: 'second' }).delete();
+    await master('database_servers').where({ name: 'second' }).update({ state: 'draining' });
+    expect(await restore('second')).toBe('default');
+    await setDefault({ state: 'disabled' });
+    expect(await restore('second')).toBeUndefined();
   });
 });
