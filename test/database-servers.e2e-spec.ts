@@ -232,7 +232,11 @@ describe('database servers', () => {
         fromEnv('servers', 'add', 'pg-four', '--url-from-env', 'PG_NOT_SET', '--capacity', '2'),
       ]);
       for (const refused of [both, neither]) {
-        expect(refused).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/exactly one of --url and --url-from-env/) });
+        expect(refused).toMatchObject({
+          code: 2,
+          stdout: '',
+          stderr: expect.stringMatching(/exactly one of --url and --url-from-env/),
+        });
       }
       expect(unset).toMatchObject({ code: 2, stderr: expect.stringMatching(/PG_NOT_SET named by --url-from-env is not set/) });
 

@@ -74,7 +74,12 @@ describe('tenant placement', () => {
 
   it('a restore goes back to its former server while that has room and takes tenants, else to the one with the most room', async () => {
     // Placement reads only master's rows: this server is never connected to.
-    await master('database_servers').insert({ name: 'second', address: 'postgres://127.0.0.1:1', admin_url_sealed: 'x', capacity: 5 });
+    await master('database_servers').insert({
+      name: 'second',
+      address: 'postgres://127.0.0.1:1',
+      admin_url_sealed: 'x',
+      capacity: 5,
+    });
     const restore = async (previous: string | null) => {
       const trx = await transaction();
       try {
@@ -88,7 +93,13 @@ describe('tenant placement', () => {
     expect(await restore(null)).toBe('default');
 
     await master('tenants').insert(
-      Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, slug: `s${i}`, db_name: `${stack.id}_s${i}`, server: 'second', step: 'queued' })),
+      Array.from({ length: 5 }, (_, i) => ({
+        name: `s${i}`,
+        slug: `s${i}`,
+        db_name: `${stack.id}_s${i}`,
+        server: 'second',
+        step: 'queued',
+      })),
     );
     expect(await restore('second')).toBe('default');
     await master('tenants').where({ server: 'second' }).delete();

@@ -1,4 +1,4 @@
-import { AddDatabaseServer, databaseServerView } from '@app/tenancy';
+import { AddDatabaseServer, databaseServerView, namedEnvironmentVariable } from '@app/tenancy';
 import { Option, SubCommand } from 'nest-commander';
 import { CliCommand, CommandOutcome } from '../command/cli-command';
 import { wholeNumber } from '../command/option-values';
@@ -57,9 +57,10 @@ export class ServerAddCommand extends CliCommand<AddOptions> {
 }
 
 function provisionerUrl(url: string | undefined, variable: string | undefined): string {
-  if ((url === undefined) === (variable === undefined)) throw CommandError.usage('give the URL with exactly one of --url and --url-from-env');
+  if ((url === undefined) === (variable === undefined))
+    throw CommandError.usage('give the URL with exactly one of --url and --url-from-env');
   if (url !== undefined) return url;
-  const value = process.env[variable!];
+  const value = namedEnvironmentVariable(variable!);
   if (!value) throw CommandError.usage(`the environment variable ${variable} named by --url-from-env is not set`);
   return value;
 }

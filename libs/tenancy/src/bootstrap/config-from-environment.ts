@@ -8,6 +8,11 @@ export function configFromEnvironment(): AppConfig {
   return loadConfig(process.env);
 }
 
+/** A variable an operator named on the command line (`--url-from-env`) instead of giving a secret there. */
+export function namedEnvironmentVariable(name: string): string | undefined {
+  return process.env[name];
+}
+
 /** What a process that could not start prints: the list of bad settings or unloadable files as it is, else the stack. */
 export function startupFailureMessage(error: unknown): string {
   if (error instanceof InvalidConfigError) return `${error.message}\n`;

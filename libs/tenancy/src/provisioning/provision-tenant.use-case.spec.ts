@@ -89,7 +89,10 @@ describe('ProvisionTenant', () => {
   it('runs the seeds after the migrations, in the same database, before the tenant is ready', async () => {
     databases.createDatabase.mockResolvedValue({ origin: 'template', current: true });
     await provision.execute({ tenantId: TENANT_ID, final: false });
-    expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), { origin: 'template', current: true });
+    expect(databases.seed).toHaveBeenCalledWith(expect.objectContaining({ dbName: 'tenant_acme' }), {
+      origin: 'template',
+      current: true,
+    });
     expect(databases.migrate.mock.invocationCallOrder[0]).toBeLessThan(databases.seed.mock.invocationCallOrder[0]!);
     expect(databases.seed.mock.invocationCallOrder[0]).toBeLessThan(tenants.markReady.mock.invocationCallOrder[0]!);
   });

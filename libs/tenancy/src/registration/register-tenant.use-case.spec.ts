@@ -124,7 +124,9 @@ describe('RegisterTenant', () => {
   it('refuses an Idempotency-Key reused for another server, or without the server it named', async () => {
     const { register, tenants } = await setUp();
     await register.execute({ name: 'Acme', server: 'eu-1', idempotencyKey: 'key-1' });
-    await expect(register.execute({ name: 'Acme', server: 'eu-1', idempotencyKey: 'key-1' })).resolves.toMatchObject({ replayed: true });
+    await expect(register.execute({ name: 'Acme', server: 'eu-1', idempotencyKey: 'key-1' })).resolves.toMatchObject({
+      replayed: true,
+    });
     tenants.create.mockClear();
 
     for (const server of ['eu-2', undefined]) {
