@@ -23,9 +23,27 @@ describe('tenant placement', () => {
     return trx;
   };
   const place = (trx: Knex.Transaction) => placement.choiceFor()(trx);
+  /** What a placement would choose now; its transaction rolled back. */
+  const choose = async (choice = placement.choiceFor()) => {
+    const trx = await transaction();
+    try {
+      return await choice(trx);
+    } finally {
+      await trx.rollback();
+    }
+  };
   const recordTenant = (trx: Knex.Transaction, name: string, server: string) =>
     trx('tenants').insert({ name, slug: name, db_name: `${stack.id}_${name}`, server, step: 'queued' });
   const setDefault = (changes: Record<string, unknown>) => master('database_servers').where({ name: 'default' }).update(changes);
+  /** Placement reads only master's rows: this server is never connected to. */
+  const addSecondServer = (state: string) =>
+    master('database_servers').insert({
+      name: 'second',
+      address: 'postgres://127.0.0.1:1',
+      admin_url_sealed: 'x',
+      capacity: 5,
+      state,
+    });
 
   beforeAll(() => {
     master = knex({ client: 'pg', connection: stack.config.master.url, pool: { min: 0, max: 6 } });
@@ -73,21 +91,8 @@ describe('tenant placement', () => {
   });
 
   it('a restore goes back to its former server while that has room and takes tenants, else to the one with the most room', async () => {
-    // Placement reads only master's rows: this server is never connected to.
-    await master('database_servers').insert({
-      name: 'second',
-      address: 'postgres://127.0.0.1:1',
-      admin_url_sealed: 'x',
-      capacity: 5,
-    });
-    const restore = async (previous: string | null) => {
-      const trx = await transaction();
-      try {
-        return await placement.choiceForRestore(previous)(trx);
-      } finally {
-        await trx.rollback();
-      }
-    };
+    await addSecondServer('active');
+    const restore = (previous: string | null) => choose(placement.choiceForRestore(previous));
     await setDefault({ capacity: 20_000 });
     expect(await restore('second')).toBe('second');
     expect(await restore(null)).toBe('default');
@@ -107,5 +112,14 @@ describe('tenant placement', () => {
     expect(await restore('second')).toBe('default');
     await setDefault({ state: 'disabled' });
     expect(await restore('second')).toBeUndefined();
+  });
+
+  it('counts a tenant moving onto a server as one of its tenants already', async () => {
+    await addSecondServer('draining');
+    await setDefault({ capacity: 1 });
+    expect(await choose()).toBe('default');
+    const mover = { name: 'mover', slug: 'mover', db_name: `${stack.id}_mover`, server: 'second', status: 'ready', step: 'ready' };
+    await master('tenants').insert({ ...mover, operation: 'move', move_source: 'second', move_target: 'default' });
+    expect(await choose()).toBeUndefined();
   });
 });

@@ -36,6 +36,7 @@ const ANSWERS = {
   server_rejected: [400, 'Bad Request'],
   server_unavailable: [409, 'Conflict'],
   no_server_capacity: [503, 'Service Unavailable'],
+  no_room_to_restore: [503, 'Service Unavailable'],
 } as const satisfies Record<TenantErrorCode, readonly [number, string]>;
 
 /** Refusals that still recorded the tenant: the answer links its status. */

@@ -60,6 +60,7 @@ function httpStatusOf(code: TenantErrorCode): HttpStatus {
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'queue_unavailable':
     case 'no_server_capacity':
+    case 'no_room_to_restore':
       return HttpStatus.SERVICE_UNAVAILABLE;
     default:
       return assertUnreachable(code);

@@ -56,6 +56,7 @@ function exitCodeOf(code: TenantErrorCode): ExitCode {
     case 'server_exists':
     case 'server_unavailable':
     case 'no_server_capacity':
+    case 'no_room_to_restore':
       return EXIT_FAILED;
     default:
       return assertUnreachable(code);

@@ -27,7 +27,8 @@ export type TenantErrorCode =
   | 'server_exists'
   | 'server_rejected'
   | 'server_unavailable'
-  | 'no_server_capacity';
+  | 'no_server_capacity'
+  | 'no_room_to_restore';
 
 /** Facts an answer may carry besides the message (the tenant a conflict is with, say). */
 export type TenantErrorDetails = {
@@ -177,7 +178,7 @@ export class TenantError extends Error {
   /** Every active server is full, so a restore was not recorded. */
   static noRoomToRestore(): TenantError {
     return new TenantError(
-      'no_server_capacity',
+      'no_room_to_restore',
       'every active database server is at its capacity, so nothing was restored; add a server or raise a capacity, then ask again',
     );
   }

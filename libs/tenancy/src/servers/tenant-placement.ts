@@ -71,13 +71,18 @@ function activeServers(trx: Knex.Transaction, requested?: string): Knex.QueryBui
   return requested ? active.where({ name: requested }) : active.whereNull('unreachable_since');
 }
 
-/** Of `names` (a list, or a subquery), the server with the most room left, as this statement sees the tenants. */
+/**
+ * Of `names` (a list, or a subquery), the server with the most room left, as this statement sees
+ * the tenants: those on it and those moving onto it, as a move's own check counts them.
+ */
 async function serverWithMostRoom(
   trx: Knex.Transaction,
   names: string[] | Knex.QueryBuilder,
 ): Promise<{ name: string; room: number; placementsInFlight: number } | undefined> {
   const row = await trx('database_servers as s')
-    .leftJoin('tenants as t', (join) => join.on('t.server', 's.name').andOnVal('t.status', '<>', 'purged'))
+    .leftJoin('tenants as t', (join) =>
+      join.on((on) => on.on('t.server', 's.name').orOn('t.move_target', 's.name')).andOnVal('t.status', '<>', 'purged'),
+    )
     .whereIn('s.name', names)
     .groupBy('s.name', 's.capacity')
     .havingRaw('s.capacity > count(t.id)')
