@@ -94,24 +94,20 @@ export class TenantLifecycleRepository {
     return count === 1 ? this.tenants.getById(id) : undefined;
   }
 
-  /** Takes the tenant's name back: a live tenant holding it meanwhile makes this `slug_taken`. */
-  /** Brings a purged tenant back onto the server `chooseServer` picks (a new database is made there). */
+  /**
+   * Brings a purged tenant back onto the server `chooseServer` picks (a new database is made
+   * there). Takes the tenant's name back: a live tenant holding it meanwhile makes this `slug_taken`.
+   */
   async requestRestore(id: string, source: RestoreSource, chooseServer: ServerChoice): Promise<Tenant | undefined> {
     const count = await this.holdingName(id, () =>
-      this.master.transaction(async (trx): Promise<number> => {
+      this.master.transaction(async (trx) => {
         const server = await placed(trx, chooseServer);
-        return this.rows(trx)
-          .where({ id, status: 'purged' })
-          .whereNull('operation')
-          .update({
-            status: 'provisioning',
-            server,
-            ...restoreColumns(source),
-            db_password_encrypted: null,
-            operation: 'restore',
-            operation_error: null,
-            updated_at: trx.fn.now(),
-          });
+        return this.startIn(trx, id, ['purged'], 'restore', {
+          status: 'provisioning',
+          server,
+          ...restoreColumns(source),
+          db_password_encrypted: null,
+        });
       }),
     );
     return count === 1 ? this.tenants.getById(id) : undefined;
@@ -225,12 +221,17 @@ export class TenantLifecycleRepository {
     operation: TenantOperation,
     changes: Record<string, unknown>,
   ): Promise<Tenant | undefined> {
-    const count = await this.rows()
+    const count = await this.startIn(this.master, id, from, operation, changes);
+    return count === 1 ? this.tenants.getById(id) : undefined;
+  }
+
+  /** The conditional UPDATE of `start`, on `db` (a transaction's, or master); how many rows it changed. */
+  private startIn(db: Knex, id: string, from: TenantStatus[], operation: TenantOperation, changes: Record<string, unknown>) {
+    return this.rows(db)
       .where({ id })
       .whereIn('status', from)
       .whereNull('operation')
-      .update({ ...changes, operation, operation_error: null, updated_at: this.master.fn.now() });
-    return count === 1 ? this.tenants.getById(id) : undefined;
+      .update({ ...changes, operation, operation_error: null, updated_at: db.fn.now() });
   }
 
   /** A unique violation here is the slug or database name, held by a live tenant. */
