@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import type { AppConfig } from '../libs/tenancy/src/config/app-config';
 import { TenantSecretCipher } from '../libs/tenancy/src/secrets/tenant-secret.cipher';
 import { sleep } from '../test/support/processes/wait';
-import { BenchIdentity, withDatabase } from './resources';
+import { BenchIdentity, withDatabase, withMaster } from './resources';
 import type { Stack } from './stack';
 
 /** Requests in flight while creating: enough to keep both cores busy, few enough not to queue for long. */
@@ -22,30 +21,26 @@ export async function provisionReadyTenants(stack: Stack, n: number, name: strin
  * TENANT_SECRET_KEY), by tenant id, read in one query: what the services connect as.
  */
 export async function tenantLoginUrls(id: BenchIdentity, tenantIds: string[]): Promise<Map<string, string>> {
-  const client = new Client({ connectionString: id.masterUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; db_name: string; db_password_encrypted: string }>(
+  const { rows } = await withMaster(id, (master) =>
+    master.query<{ id: string; db_name: string; db_password_encrypted: string }>(
       'SELECT id, db_name, db_password_encrypted FROM tenants WHERE id = ANY($1::uuid[])',
       [tenantIds],
-    );
-    const cipher = new TenantSecretCipher({ tenants: { secretKey: Buffer.from(id.tenantSecretKey, 'hex') } } as Pick<
-      AppConfig,
-      'tenants'
-    >);
-    const urls = new Map<string, string>();
-    for (const { id: tenantId, db_name: database, db_password_encrypted: sealed } of rows) {
-      const url = new URL(withDatabase(id.databaseUrl, database));
-      url.username = database; // a tenant's role is named like its database
-      url.password = cipher.decrypt(sealed, tenantId);
-      urls.set(tenantId, url.toString());
-    }
-    const missing = tenantIds.filter((tenantId) => !urls.has(tenantId));
-    if (missing.length) throw new Error(`no login in master for tenants ${missing.join(', ')}`);
-    return urls;
-  } finally {
-    await client.end();
+    ),
+  );
+  const cipher = new TenantSecretCipher({ tenants: { secretKey: Buffer.from(id.tenantSecretKey, 'hex') } } as Pick<
+    AppConfig,
+    'tenants'
+  >);
+  const urls = new Map<string, string>();
+  for (const { id: tenantId, db_name: database, db_password_encrypted: sealed } of rows) {
+    const url = new URL(withDatabase(id.databaseUrl, database));
+    url.username = database; // a tenant's role is named like its database
+    url.password = cipher.decrypt(sealed, tenantId);
+    urls.set(tenantId, url.toString());
   }
+  const missing = tenantIds.filter((tenantId) => !urls.has(tenantId));
+  if (missing.length) throw new Error(`no login in master for tenants ${missing.join(', ')}`);
+  return urls;
 }
 
 /** Watches the tenants with GET /org pages (one request per 100 tenants) until every one is ready. */

@@ -70,7 +70,7 @@ export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Result
       tenant_api_rss_mb: routing.tenant_api_rss_mb.after_many,
     }),
     ...(fleet && {
-      fleet_over_raw: round(fleet.rollout.tenants_per_s / fleet.floor.tenants_per_s, 2),
+      fleet_over_raw: round(fleet.rollout.tenants_per_s / fleet.floor.tenants_per_s, 2), // the median round's
       fleet_noop_tenants_per_s: fleet.noop.tenants_per_s,
     }),
     ...(servers && {
@@ -196,6 +196,10 @@ function fleetRows(f: FleetResult): [string, string][] {
       `${f.floor.tenants_per_s} tenants/s (${f.floor.seconds} s); per database p50 ${f.floor.database_ms.p50_ms} ms; ${cpu(f.floor.cpu_per_tenant)}; ${sessions(f.floor.sessions_per_tenant)}`,
     ],
     [`  rollout, ${f.worker_processes} workers × ${f.migration_concurrency}`, rollout(f.rollout)],
+    [
+      `  rounds (floor, rollout: ratio)`,
+      `${f.rounds.map((r) => `${r.floor_tenants_per_s}, ${r.rollout_tenants_per_s}: ${r.ratio}`).join('; ')} (the median round above)`,
+    ],
     [`  rollout with nothing to apply`, rollout(f.noop)],
     [`  1,000 tenants`, `${f.thousand_tenants_s} s${f.tenants === 1000 ? '' : " (projected at the rollout's rate)"}`],
   ];

@@ -47,8 +47,17 @@ export function withDatabase(url: string, database: string): string {
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-export async function withServer<T>(id: BenchIdentity, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: id.serverUrl });
+export function withServer<T>(id: BenchIdentity, work: (client: Client) => Promise<T>): Promise<T> {
+  return withConnection(id.serverUrl, work);
+}
+
+/** The run's master database, as the services see it. */
+export function withMaster<T>(id: BenchIdentity, work: (client: Client) => Promise<T>): Promise<T> {
+  return withConnection(id.masterUrl, work);
+}
+
+async function withConnection<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
