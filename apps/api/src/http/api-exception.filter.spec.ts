@@ -67,7 +67,7 @@ describe('ApiExceptionFilter', () => {
   const answerTo = async (error: unknown) => {
     thrown = error;
     const response = await (app as NestFastifyApplication).inject({ method: 'GET', url: '/fail' });
-    return { status: response.statusCode, body: response.json() };
+    return { status: response.statusCode, body: response.json(), retryAfter: response.headers['retry-after'] };
   };
 
   beforeAll(async () => {
@@ -128,12 +128,20 @@ describe('ApiExceptionFilter', () => {
 
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['a pool timeout', new KnexTimeoutError('Knex: Timeout acquiring a connection')],
     ['a server shutting down', Object.assign(new Error('terminating connection'), { code: '57P01' })],
-  ])('answers %s with 503', async (_what, error) => {
+  ])('answers %s with 503 and Retry-After', async (_what, error) => {
     await expect(answerTo(error)).resolves.toEqual({
       status: 503,
       body: { statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('master database is unavailable') },
+      retryAfter: '5',
+    });
+  });
+
+  it('answers a pool that gave no connection in time with 503 and Retry-After, saying busy or unreachable', async () => {
+    await expect(answerTo(new KnexTimeoutError('Knex: Timeout acquiring a connection'))).resolves.toEqual({
+      status: 503,
+      body: { statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('overloaded or out of reach') },
+      retryAfter: '5',
     });
   });
 

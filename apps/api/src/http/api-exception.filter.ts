@@ -2,15 +2,22 @@ import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { isConnectionError, TenantError, TenantErrorCode } from '@app/tenancy';
+import type { FastifyReply } from 'fastify';
+import { KnexTimeoutError } from 'knex';
 import { statusUrlOf } from '../routes';
 
+/** A client told the master database is away or saturated waits this long before trying again. */
+const MASTER_RETRY_AFTER_S = 5;
+
 /**
- * The one place where the tenancy library's errors become HTTP answers, and an unreachable
- * master database a clear 503. Anything else is Nest's default handling.
+ * The one place where the tenancy library's errors become HTTP answers, and an unreachable or
+ * saturated master database a clear 503 with Retry-After. Anything else is Nest's default handling.
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
   override catch(error: unknown, host: ArgumentsHost): void {
+    if (isConnectionError(error))
+      void host.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(MASTER_RETRY_AFTER_S));
     super.catch(toHttpException(error) ?? error, host);
   }
 }
@@ -23,6 +30,12 @@ export function toHttpException(error: unknown): HttpException | undefined {
     const recorded = error.code === 'queue_unavailable' || error.code === 'no_server_capacity';
     if (recorded && error.details.tenantId) body.statusUrl = statusUrlOf(error.details.tenantId);
     return new HttpException(body, statusCode);
+  }
+  // Knex's pool gave no connection within acquireConnectionTimeout: every one busy, or none can be opened.
+  if (error instanceof KnexTimeoutError) {
+    return new ServiceUnavailableException(
+      'no master database connection came free in time: the database is overloaded or out of reach; try again shortly (see GET /health)',
+    );
   }
   if (isConnectionError(error)) {
     return new ServiceUnavailableException('the master database is unavailable; try again shortly (see GET /health)');
