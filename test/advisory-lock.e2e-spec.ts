@@ -58,4 +58,18 @@ describe('AdvisoryLock', () => {
     expect(await lock.tryRunExclusive(key, () => Promise.resolve('next'))).toEqual({ acquired: true, value: 'next' });
     expect(await heldByAnyone()).toBe(false);
   });
+
+  it('takes and frees the key through statements its connection prepared once, not parsed and planned on every call', async () => {
+    const oneConnection = knex({ client: 'pg', connection: SERVER_URL, pool: { min: 0, max: 1 } });
+    try {
+      const lockOnIt = new AdvisoryLock(oneConnection);
+      await lockOnIt.tryRunExclusive(key, () => Promise.resolve());
+      await lockOnIt.tryRunExclusive(key, () => Promise.resolve());
+      // The same connection again (the pool has one): its session lists what it prepared.
+      const { rows } = await oneConnection.raw<{ rows: { name: string }[] }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+      expect(rows.map((row) => row.name)).toEqual(['pg_advisory_unlock', 'pg_try_advisory_lock']);
+    } finally {
+      await oneConnection.destroy();
+    }
+  });
 });

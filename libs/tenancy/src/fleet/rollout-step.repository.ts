@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { MASTER_KNEX } from '../master/master-database.tokens';
+import { preparedStatement } from '../postgres/prepared-statement';
 import type { SchemaVersion } from '../registry/tenant';
 import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
 import { RolloutRepository, RolloutTenantLogin, RolloutTenantLoginRow, rolloutTenantLogin } from './rollout.repository';
@@ -45,6 +46,7 @@ export class RolloutStepRepository {
       .join('rollouts as r', 'r.id', 'rt.rollout_id')
       .join('tenants as t', 't.id', 'rt.tenant_id')
       .where({ 'rt.rollout_id': rolloutId, 'rt.tenant_id': tenantId })
+      .options(preparedStatement('rollout-step-find'))
       .first<
         | {
             kind: RolloutKind;
@@ -79,22 +81,25 @@ export class RolloutStepRepository {
    * and recorded. Undefined when there is nothing to claim.
    */
   async claim(rolloutId: string, tenantId: string): Promise<ClaimedTenant | undefined> {
-    const { rows } = await this.master.raw<{ rows: RolloutTenantLoginRow[] }>(
-      `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
+    const { rows } = await this.master
+      .raw<{ rows: RolloutTenantLoginRow[] }>(
+        `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
          FROM rollouts r, tenants t
         WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND rt.tenant_id = ?
           AND (rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))
         RETURNING t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.server`,
-      [rolloutId, tenantId],
-    );
+        [rolloutId, tenantId],
+      )
+      .options(preparedStatement('rollout-step-claim'));
     return rows[0] && rolloutTenantLogin(rows[0]);
   }
 
   /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */
   async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<boolean> {
     // One statement, so one round trip and an implicit transaction: the version is written only when the step settled.
-    const { rows } = await this.master.raw<{ rows: { settled: number }[] }>(
-      `WITH settled AS (
+    const { rows } = await this.master
+      .raw<{ rows: { settled: number }[] }>(
+        `WITH settled AS (
          UPDATE rollout_tenants SET state = ?, applied = ?::jsonb, duration_ms = ?, error = NULL, updated_at = now()
           WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'queued', 'running')
          RETURNING tenant_id),
@@ -102,17 +107,18 @@ export class RolloutStepRepository {
          UPDATE tenants SET schema_migration = ?, schema_fingerprint = ?, updated_at = now()
           WHERE ?::boolean AND id IN (SELECT tenant_id FROM settled))
        SELECT count(*)::int AS settled FROM settled`,
-      [
-        outcome.state,
-        JSON.stringify(outcome.applied),
-        outcome.durationMs,
-        rolloutId,
-        tenantId,
-        outcome.schema?.migration ?? null,
-        outcome.schema?.fingerprint ?? null,
-        outcome.schema !== undefined,
-      ],
-    );
+        [
+          outcome.state,
+          JSON.stringify(outcome.applied),
+          outcome.durationMs,
+          rolloutId,
+          tenantId,
+          outcome.schema?.migration ?? null,
+          outcome.schema?.fingerprint ?? null,
+          outcome.schema !== undefined,
+        ],
+      )
+      .options(preparedStatement('rollout-step-outcome'));
     return (rows[0]?.settled ?? 0) > 0;
   }
 

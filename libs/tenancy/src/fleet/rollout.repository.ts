@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { TenantError } from '../errors/tenant-error';
 import { MASTER_KNEX } from '../master/master-database.tokens';
+import { preparedStatement } from '../postgres/prepared-statement';
 import type { Tenant, TenantStatus } from '../registry/tenant';
 import { ROLLOUT_TENANT_STATES, Rollout, RolloutKind, RolloutOptions, RolloutState, RolloutTotals } from './rollout';
 import { selection, TenantSelection } from './rollout-selection';
@@ -175,15 +176,17 @@ export class RolloutRepository {
 
   /** A running rollout with no tenant left to deal with is `completed` (its failures, if any, counted in `error`). */
   async completeIfDone(id: string): Promise<boolean> {
-    const count = await this.master.raw<{ rowCount: number }>(
-      `UPDATE rollouts r SET state = 'completed', finished_at = now(), updated_at = now(),
+    const count = await this.master
+      .raw<{ rowCount: number }>(
+        `UPDATE rollouts r SET state = 'completed', finished_at = now(), updated_at = now(),
               error = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) || ' tenant(s) failed' END
                          FROM rollout_tenants WHERE rollout_id = r.id AND state = 'failed')
         WHERE r.id = ? AND r.state = 'running'
           AND NOT EXISTS (SELECT 1 FROM rollout_tenants
                            WHERE rollout_id = r.id AND state IN ('pending', 'queued', 'running'))`,
-      [id],
-    );
+        [id],
+      )
+      .options(preparedStatement('rollout-complete-if-done'));
     return count.rowCount > 0;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import type { Client } from 'pg';
+import { preparedStatement } from '../postgres/prepared-statement';
 import { MASTER_KNEX } from './master-database.tokens';
 
 export type Exclusive<T> = { acquired: true; value: T } | { acquired: false };
@@ -37,6 +38,7 @@ export class AdvisoryLock {
   private async lockOn(connection: Client, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock', key: string): Promise<boolean> {
     const result = await this.master
       .raw<{ rows: { done: boolean }[] }>(`SELECT ${fn}(hashtextextended(?, 0)) AS done`, [key])
+      .options(preparedStatement(fn))
       .connection(connection);
     return result.rows[0]?.done === true;
   }
