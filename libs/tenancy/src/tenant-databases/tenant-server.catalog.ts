@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { preparedStatement } from '../postgres/prepared-statement';
 
 /** PostgreSQL 15.4+ marks a database whose DROP was interrupted with datconnlimit = -2. */
 const INVALID_DATABASE_CONNLIMIT = -2;
@@ -35,11 +36,12 @@ export class TenantServerCatalog {
   constructor(private readonly server: Pool) {}
 
   async describeDatabase(dbName: string): Promise<DatabaseFacts> {
-    const result = await this.server.query<DatabaseRow>(
-      `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
-         FROM pg_database WHERE datname = $1`,
-      [dbName],
-    );
+    const result = await this.server.query<DatabaseRow>({
+      ...preparedStatement('catalog-describe-database'),
+      text: `SELECT datconnlimit, shobj_description(oid, 'pg_database') AS mark, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine
+               FROM pg_database WHERE datname = $1`,
+      values: [dbName],
+    });
     const row = result.rows[0];
     if (!row) return { state: 'missing', ownedByProvisioner: false };
     const state = row.datconnlimit === INVALID_DATABASE_CONNLIMIT ? 'invalid' : 'valid';
@@ -47,12 +49,13 @@ export class TenantServerCatalog {
   }
 
   async describeRole(role: string): Promise<RoleFacts | undefined> {
-    const result = await this.server.query<RoleRow>(
-      `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper AS "SUPERUSER", rolcreatedb AS "CREATEDB",
-              rolcreaterole AS "CREATEROLE", rolreplication AS "REPLICATION", rolbypassrls AS "BYPASSRLS"
-         FROM pg_roles WHERE rolname = $1`,
-      [role],
-    );
+    const result = await this.server.query<RoleRow>({
+      ...preparedStatement('catalog-describe-role'),
+      text: `SELECT shobj_description(oid, 'pg_authid') AS mark, rolsuper AS "SUPERUSER", rolcreatedb AS "CREATEDB",
+                    rolcreaterole AS "CREATEROLE", rolreplication AS "REPLICATION", rolbypassrls AS "BYPASSRLS"
+               FROM pg_roles WHERE rolname = $1`,
+      values: [role],
+    });
     const row = result.rows[0];
     if (!row) return undefined;
     return { mark: row.mark ?? undefined, privileged: PRIVILEGED_ROLE_ATTRIBUTES.filter((attribute) => row[attribute]) };
@@ -70,8 +73,13 @@ export class TenantServerCatalog {
 
   /** Database names that start with `prefix`, taken literally. */
   async databasesStartingWith(prefix: string): Promise<string[]> {
-    const sql = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
-    return (await this.server.query<{ datname: string }>(sql, [prefix])).rows.map((row) => row.datname);
+    const text = 'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname';
+    const result = await this.server.query<{ datname: string }>({
+      ...preparedStatement('catalog-databases-starting-with'),
+      text,
+      values: [prefix],
+    });
+    return result.rows.map((row) => row.datname);
   }
 
   async rolesStartingWith(prefix: string): Promise<string[]> {
