@@ -38,6 +38,11 @@ export class DatabaseServerRepository {
     return rows.map(toUsage);
   }
 
+  /** The names of the servers in these states, without counting their tenants (which reads every tenant row placed there). */
+  async namesIn(states: readonly ServerState[]): Promise<string[]> {
+    return this.servers().whereIn('state', states).orderBy('name').pluck('name');
+  }
+
   async find(name: string): Promise<DatabaseServerUsage | undefined> {
     const [row] = await this.withUsage().where({ name });
     return row && toUsage(row);

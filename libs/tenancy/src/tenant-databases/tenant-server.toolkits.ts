@@ -75,14 +75,14 @@ export class TenantServerToolkits implements OnApplicationShutdown {
   }
 
   /** The servers that hold or take tenants (all but the disabled). */
-  async inUse(): Promise<string[]> {
-    return (await this.servers.list()).filter((server) => server.state !== 'disabled').map((server) => server.name);
+  inUse(): Promise<string[]> {
+    return this.servers.namesIn(['active', 'draining']);
   }
 
   /** The servers that take new tenants: each keeps a current template and a warm pool. */
   async accepting(): Promise<TenantServerToolkit[]> {
-    const active = (await this.servers.list()).filter((server) => server.state === 'active');
-    return Promise.all(active.map((server) => this.for(server.name)));
+    const active = await this.servers.namesIn(['active']);
+    return Promise.all(active.map((server) => this.for(server)));
   }
 
   /** The warm pool's level on each server taking new tenants. */
