@@ -76,7 +76,25 @@ describe('operator console in a real browser', () => {
     expect(await isSamePage()).toBe(true);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Console Acme');
     expect(await page.getByRole('button', { name: 'Suspend' }).isVisible()).toBe(true);
+    // Recorded when it turned ready, and shown as it happened.
+    expect(await page.locator('[data-field="schema"]').innerText()).toMatch(/^\S+ \([0-9a-f]{12}\), current$/);
     await checkPage('tenant');
+  });
+
+  it("tells a tenant whose schema is behind this service's migrations", async () => {
+    const tenantId = page.url().split('/').pop()!;
+    const [recorded] = await stack.query<{ schema_fingerprint: string }>('SELECT schema_fingerprint FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
+    await stack.query('UPDATE tenants SET schema_fingerprint = $2 WHERE id = $1', [tenantId, 'f'.repeat(64)]);
+    try {
+      await page.reload();
+      expect(await page.locator('[data-field="schema"]').innerText()).toMatch(
+        /\(ffffffffffff\), behind this service's migrations$/,
+      );
+    } finally {
+      await stack.query('UPDATE tenants SET schema_fingerprint = $2 WHERE id = $1', [tenantId, recorded!.schema_fingerprint]);
+    }
   });
 
   it('lists tenants, searched by name and filtered by status', async () => {

@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { APP_CONFIG, AppConfig, ListApiKeys, RegisterTenant, ZodValidationPipe } from '@app/tenancy';
+import { APP_CONFIG, AppConfig, ListApiKeys, RegisterTenant, TenantMigrationFiles, ZodValidationPipe } from '@app/tenancy';
 import type { OperatorSession } from '../sessions/operator-sessions';
 import { TenantReads } from '../org/tenant-reads';
 import { createTenantForm, TenantListQuery, tenantListQuery } from './console-forms.schemas';
@@ -40,6 +40,7 @@ export class ConsoleTenantsController {
     private readonly listApiKeys: ListApiKeys,
     private readonly registerTenant: RegisterTenant,
     private readonly frames: PageFrames,
+    private readonly migrationFiles: TenantMigrationFiles,
   ) {
     this.retentionDays = fleet.deleteRetentionDays;
   }
@@ -66,8 +67,12 @@ export class ConsoleTenantsController {
   @Get('tenants/:id')
   @UseGuards(ConsolePageGuard)
   async show(@Param('id', TenantId) id: string, @CurrentSession() session: OperatorSession, @Res() reply: FastifyReply) {
-    const [tenant, apiKeys] = await Promise.all([this.reads.current(id), this.listApiKeys.execute(id)]);
-    return sendPage(reply, tenantPage(this.frames.of(session), tenant, apiKeys));
+    const [tenant, apiKeys, current] = await Promise.all([
+      this.reads.current(id),
+      this.listApiKeys.execute(id),
+      this.migrationFiles.version(),
+    ]);
+    return sendPage(reply, tenantPage(this.frames.of(session), tenant, apiKeys, current));
   }
 
   /** The confirmation step before a delete: a page with the one button that posts it. */

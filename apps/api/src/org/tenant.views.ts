@@ -17,6 +17,9 @@ export const tenantStatusAnswer = z.object({
   readyAt: z.date().nullable(),
   operation: z.enum(TENANT_OPERATIONS).nullable().meta({ description: 'A lifecycle operation under way' }),
   operationError: z.string().nullable().meta({ description: "The operation's last failed attempt" }),
+  schema: z
+    .object({ migration: z.string().nullable(), fingerprint: z.string().nullable() })
+    .meta({ description: "The schema version of the tenant's database, as master records it (null until provisioned)" }),
 });
 export type TenantStatusView = z.infer<typeof tenantStatusAnswer>;
 
@@ -26,9 +29,6 @@ export const tenantAnswer = tenantStatusAnswer.extend({
   deletedAt: z.date().optional(),
   purgeAfter: z.date().optional().meta({ description: "When a deleted tenant's database and role are dropped" }),
   backup: z.object({ path: z.string(), checksum: z.string().meta({ description: 'SHA-256, hex' }) }).optional(),
-  schema: z
-    .object({ migration: z.string().nullable(), fingerprint: z.string().nullable() })
-    .meta({ description: "The schema version of the tenant's database, as master records it" }),
 });
 
 export const tenantPageAnswer = z.object({
@@ -51,6 +51,7 @@ export function tenantStatusView(tenant: Tenant): TenantStatusView {
     readyAt: tenant.readyAt,
     operation: tenant.operation,
     operationError: tenant.operationError,
+    schema: schemaView(tenant),
   };
 }
 
@@ -60,7 +61,6 @@ export function tenantView(tenant: Tenant): z.infer<typeof tenantAnswer> {
     slug: tenant.slug,
     statusUrl: statusUrlOf(tenant.id),
     ...lifecycleView(tenant),
-    schema: schemaView(tenant),
   };
 }
 

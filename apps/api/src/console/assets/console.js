@@ -22,6 +22,8 @@
           field.className = `status status-${view.status}`;
         } else if (name === 'error') {
           field.textContent = view.error ?? view.operationError ?? '';
+        } else if (name === 'schema') {
+          field.textContent = schemaText(view.schema, field.dataset.current);
         } else if (name in view) {
           field.textContent = view[name] ?? '';
         }
@@ -30,6 +32,13 @@
         action.hidden = !(isAtRest(view) && action.dataset.when.split(' ').includes(view.status));
       }
     }
+  }
+
+  // The same words as the tenant page renders (tenant.page.ts, schemaText).
+  function schemaText(schema, current) {
+    if (!schema.fingerprint) return 'unknown';
+    const standing = schema.fingerprint === current ? 'current' : "behind this service's migrations";
+    return `${schema.migration ?? 'none'} (${schema.fingerprint.slice(0, 12)}), ${standing}`;
   }
 
   function isAtRest(view) {

@@ -1,4 +1,4 @@
-import { ApiKeySummary, isAtRest, Tenant, TenantStatus } from '@app/tenancy';
+import { ApiKeySummary, isAtRest, SchemaVersion, Tenant, TenantStatus } from '@app/tenancy';
 import { html, SafeHtml } from '../html/html';
 import { csrfField, layout, PageFrame } from './layout';
 import { statusBadge } from './tenant-status';
@@ -12,7 +12,8 @@ const ACTIONS: { label: string; path: string; when: TenantStatus[] }[] = [
 ];
 const DELETABLE: TenantStatus[] = ['ready', 'suspended', 'failed'];
 
-export function tenantPage(frame: PageFrame, tenant: Tenant, apiKeys: ApiKeySummary[]): SafeHtml {
+/** `current`: where this service's tenant migrations bring a database, to tell a tenant behind them. */
+export function tenantPage(frame: PageFrame, tenant: Tenant, apiKeys: ApiKeySummary[], current: SchemaVersion): SafeHtml {
   const atRest = isAtRest(tenant);
   const shown = (when: TenantStatus[]) =>
     html`data-when="${when.join(' ')}" ${!(atRest && when.includes(tenant.status)) && 'hidden'}`;
@@ -36,8 +37,8 @@ export function tenantPage(frame: PageFrame, tenant: Tenant, apiKeys: ApiKeySumm
           <dt>Database</dt>
           <dd><code>${tenant.dbName}</code></dd>
           <dt>Schema version</dt>
-          <dd>
-            ${tenant.schemaMigration ?? 'unknown'}${tenant.schemaFingerprint && html` <small>(${tenant.schemaFingerprint.slice(0, 12)})</small>`}
+          <dd data-field="schema" data-current="${current.fingerprint}">
+            ${schemaText({ migration: tenant.schemaMigration, fingerprint: tenant.schemaFingerprint }, current.fingerprint)}
           </dd>
           <dt>Created</dt>
           <dd><time datetime="${tenant.createdAt}">${tenant.createdAt.toISOString()}</time></dd>
@@ -91,4 +92,11 @@ function apiKeyTable(frame: PageFrame, tenant: Tenant, apiKeys: ApiKeySummary[])
       )}
     </tbody>
   </table>`;
+}
+
+/** The same words as the console's script writes when the version changes under the page (console.js, schemaText). */
+function schemaText(schema: { migration: string | null; fingerprint: string | null }, current: string): string {
+  if (!schema.fingerprint) return 'unknown';
+  const standing = schema.fingerprint === current ? 'current' : "behind this service's migrations";
+  return `${schema.migration ?? 'none'} (${schema.fingerprint.slice(0, 12)}), ${standing}`;
 }
