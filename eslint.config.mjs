@@ -21,8 +21,7 @@ export default defineConfig(
     languageOptions: {
       ecmaVersion: 2022,
       globals: globals.node,
-      // tsconfig.json plus noUncheckedIndexedAccess; see the comment there.
-      parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // `_name` marks a parameter that a signature needs and the body doesn't (a callback, an interface method).

@@ -59,7 +59,7 @@ export function withRatios(results: Omit<Results, 'ratios' | 'targets'>): Result
   const { floor, e2e, throughput, http, routing, fleet, servers } = results;
   const twoWorkers = throughput?.find((run) => run.workers === 2);
   const ratios: Results['ratios'] = {
-    ...(floor && e2e && { e2e_p50_over_floor: round(e2e[0].p50_ms / floor.p50_ms, 2) }),
+    ...(floor && e2e && { e2e_p50_over_floor: round(e2e[0]!.p50_ms / floor.p50_ms, 2) }),
     ...(floor && twoWorkers && { throughput_2w_over_floor: round(twoWorkers.tenants_per_s / floor.sequential_tenants_per_s, 2) }),
     ...(http && { status_rps_over_bare: round(http.status.rps / http.bare.rps, 2) }),
     ...(routing && {

@@ -185,7 +185,7 @@ export async function serverFacts(id: BenchIdentity): Promise<{ postgres_version
   );
   const info = await withRedis(id, (redis) => redis.info('server'));
   return {
-    postgres_version: postgres.rows[0].v,
+    postgres_version: postgres.rows[0]!.v,
     redis_version: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
   };
 }
@@ -199,7 +199,7 @@ export async function countingCheckpoints<T>(id: BenchIdentity, work: () => Prom
   const requested = () =>
     withServer(id, async (client) => {
       const result = await client.query<{ n: string }>('SELECT checkpoints_req AS n FROM pg_stat_bgwriter');
-      return Number(result.rows[0].n);
+      return Number(result.rows[0]!.n);
     });
   const before = await requested();
   const value = await work();

@@ -73,7 +73,7 @@ export class Stack {
       throw failure.reason;
     }
     const [api, ...workerServices] = started;
-    return new Stack(id, api, workerServices);
+    return new Stack(id, api!, workerServices);
   }
 
   async stop(): Promise<void> {

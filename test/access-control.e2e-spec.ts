@@ -35,7 +35,7 @@ describe('access control and rate limiting', () => {
     const apis = [world.api, await stack.startApi()];
     const statuses: number[] = [];
     for (let index = 0; index < 4; index += 1) {
-      const api = apis[index % 2];
+      const api = apis[index % 2]!;
       const answer = await http(api, 'POST', '/org/create', { json: { name: `Rate ${index}` }, headers: admin });
       statuses.push(answer.status);
     }

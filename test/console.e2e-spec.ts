@@ -89,9 +89,7 @@ describe('operator console in a real browser', () => {
     await stack.query('UPDATE tenants SET schema_fingerprint = $2 WHERE id = $1', [tenantId, 'f'.repeat(64)]);
     try {
       await page.reload();
-      expect(await page.locator('[data-field="schema"]').innerText()).toMatch(
-        /\(ffffffffffff\), behind this service's migrations$/,
-      );
+      expect(await page.locator('[data-field="schema"]').innerText()).toMatch(/\(ffffffffffff\), behind this service's migrations$/);
     } finally {
       await stack.query('UPDATE tenants SET schema_fingerprint = $2 WHERE id = $1', [tenantId, recorded!.schema_fingerprint]);
     }

@@ -74,8 +74,8 @@ describe('database servers', () => {
     const [list, one] = await Promise.all(
       [api('GET', '/servers'), api('GET', '/servers/pg-two')].map((answer) => answer.then(withoutPassword)),
     );
-    expect(list.body.items.map((server: { name: string }) => server.name)).toEqual(['default', 'pg-two']);
-    expect(one.body).toMatchObject({ name: 'pg-two', state: 'disabled', reachable: true, unreachableReason: null });
+    expect(list!.body.items.map((server: { name: string }) => server.name)).toEqual(['default', 'pg-two']);
+    expect(one!.body).toMatchObject({ name: 'pg-two', state: 'disabled', reachable: true, unreachableReason: null });
     const [row] = await stack.query<{ admin_url_sealed: string }>(
       `SELECT admin_url_sealed FROM database_servers WHERE name = 'pg-two'`,
     );

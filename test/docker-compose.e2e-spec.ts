@@ -33,6 +33,13 @@ const APP_SERVICES = ['api', 'worker', 'tenant-api'] as const;
 const SECRETS = ['ADMIN_API_KEY', 'TENANT_SECRET_KEY', 'POSTGRES_PASSWORD', 'TENANCY_DB_PASSWORD'];
 const SECRET_NAME = /KEY|PASSWORD|SECRET|TOKEN/;
 
+/** A service the tests below rely on; a clear failure if the file no longer defines it. */
+function serviceNamed(name: string): Service {
+  const service = services[name];
+  if (!service) throw new Error(`docker-compose.yml defines no service ${name}`);
+  return service;
+}
+
 type Variables = Record<string, string | undefined>;
 
 const INTERPOLATION = /\$\$|\$\{(\w+)(?:(:?)([-?])([^}]*))?\}|\$(\w+)/g;
@@ -55,7 +62,7 @@ function interpolationsIn(node: unknown): Array<{ name: string; operator: string
     return [...node.matchAll(INTERPOLATION)]
       .filter(([match]) => match !== '$$')
       .map(([, braced, colon, operator, argument, bare]) => ({
-        name: braced ?? bare,
+        name: (braced ?? bare)!,
         operator: `${colon ?? ''}${operator ?? ''}`,
         argument: argument ?? '',
       }));
@@ -112,7 +119,7 @@ function dockerfileStages(): string[] {
 
 /** The host directory the postgres service mounts at /docker-entrypoint-initdb.d. */
 function initDirectory(): string | undefined {
-  const mount = (services.postgres.volumes ?? [])
+  const mount = (serviceNamed('postgres').volumes ?? [])
     .map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target]))
     .find(([, target]) => path.posix.normalize(target ?? '').replace(/\/$/, '') === '/docker-entrypoint-initdb.d');
   return mount && path.resolve(ROOT, mount[0]!);
@@ -127,7 +134,7 @@ function initScriptRole(): { user?: string; password?: string } {
     [...script.matchAll(/^\\getenv\s+(\w+)\s+(\w+)\s*$/gm)].map(([, variable, name]) => [variable, name]),
   );
   const statement = /^ALTER ROLE :"(\w+)" [^;]*PASSWORD :'(\w+)'/m.exec(script);
-  const postgres = environmentOf(services.postgres);
+  const postgres = environmentOf(serviceNamed('postgres'));
   return {
     user: postgres[fromEnvironment[statement?.[1] ?? ''] ?? ''],
     password: postgres[fromEnvironment[statement?.[2] ?? ''] ?? ''],
@@ -140,9 +147,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs two worker replicas that publish no ports', () => {
-    expect(services.worker.deploy?.replicas).toBe(2);
-    expect(services.worker.ports ?? []).toEqual([]);
-    expect(services.worker.container_name).toBeUndefined();
+    expect(serviceNamed('worker').deploy?.replicas).toBe(2);
+    expect(serviceNamed('worker').ports ?? []).toEqual([]);
+    expect(serviceNamed('worker').container_name).toBeUndefined();
   });
 
   it('takes every secret from the host environment, with no fallback and a hint how to make one', () => {
@@ -170,28 +177,28 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(APP_SERVICES)('%s uses only environment variables the services read', (name) => {
-    const unknown = Object.keys(environmentOf(services[name])).filter((variable) => !CONFIG_VARIABLES.includes(variable));
+    const unknown = Object.keys(environmentOf(serviceNamed(name))).filter((variable) => !CONFIG_VARIABLES.includes(variable));
     expect(unknown).toEqual([]);
   });
 
   it.each(APP_SERVICES)('%s waits for healthy postgres and redis', (name) => {
-    expect(services[name].depends_on).toMatchObject({
+    expect(serviceNamed(name).depends_on).toMatchObject({
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
     });
   });
 
   it('gives postgres and redis healthchecks', () => {
-    expect(healthcheckOf(services.postgres)).toMatch(/\bpg_isready\b/);
-    expect(healthcheckOf(services.redis)).toMatch(/\bredis-cli\b.*\bping\b/);
+    expect(healthcheckOf(serviceNamed('postgres'))).toMatch(/\bpg_isready\b/);
+    expect(healthcheckOf(serviceNamed('redis'))).toMatch(/\bredis-cli\b.*\bping\b/);
   });
 
   it.each(APP_SERVICES)('%s has a valid configuration and connects as the init script’s role', (name) => {
-    const config = loadConfig(environmentOf(services[name]));
+    const config = loadConfig(environmentOf(serviceNamed(name)));
     expect(config.env).toBe('production');
     const role = initScriptRole();
     expect(role.user).toBeTruthy();
-    expect(role.user).not.toBe(environmentOf(services.postgres).POSTGRES_USER ?? 'postgres');
+    expect(role.user).not.toBe(environmentOf(serviceNamed('postgres')).POSTGRES_USER ?? 'postgres');
 
     for (const url of [config.master.url, config.tenantServer.maintenanceUrl].map((text) => new URL(text))) {
       expect(url.hostname).toBe('postgres');
@@ -208,19 +215,19 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the api and tenant-api ports and health-checks each role on its own port', () => {
-    const api = loadConfig(environmentOf(services.api));
-    const worker = loadConfig(environmentOf(services.worker));
-    const tenantApi = loadConfig(environmentOf(services['tenant-api']));
-    expect(services.api.ports).toContainEqual(`${api.api.port}:${api.api.port}`);
-    expect(healthPortOf(services.api)).toBe(api.api.port);
-    expect(healthPortOf(services.worker)).toBe(worker.worker.healthPort);
+    const api = loadConfig(environmentOf(serviceNamed('api')));
+    const worker = loadConfig(environmentOf(serviceNamed('worker')));
+    const tenantApi = loadConfig(environmentOf(serviceNamed('tenant-api')));
+    expect(serviceNamed('api').ports).toContainEqual(`${api.api.port}:${api.api.port}`);
+    expect(healthPortOf(serviceNamed('api'))).toBe(api.api.port);
+    expect(healthPortOf(serviceNamed('worker'))).toBe(worker.worker.healthPort);
     expect(tenantApi.tenantApi.port).toBe(3002);
-    expect(services['tenant-api'].ports).toContainEqual(`${tenantApi.tenantApi.port}:${tenantApi.tenantApi.port}`);
-    expect(healthPortOf(services['tenant-api'])).toBe(tenantApi.tenantApi.port);
+    expect(serviceNamed('tenant-api').ports).toContainEqual(`${tenantApi.tenantApi.port}:${tenantApi.tenantApi.port}`);
+    expect(healthPortOf(serviceNamed('tenant-api'))).toBe(tenantApi.tenantApi.port);
   });
 
   it('checks tenant-api by liveness, which asks nothing of master or the tenant databases', () => {
-    expect(healthcheckOf(services['tenant-api'])).toMatch(/http:\/\/127\.0\.0\.1:\d+\/health\/live\b/);
+    expect(healthcheckOf(serviceNamed('tenant-api'))).toMatch(/http:\/\/127\.0\.0\.1:\d+\/health\/live\b/);
   });
 
   it.each(APP_SERVICES)('%s runs the entry file that `npm run build` emits', (name) => {
@@ -229,7 +236,7 @@ describe('docker-compose.yml', () => {
     expect(existsSync(path.join(ROOT, `${entryFile}.ts`))).toBe(true);
 
     const expected = ['node', `dist/${entryFile}.js`];
-    expect(commandOf(services[name])).toEqual(expected);
+    expect(commandOf(serviceNamed(name))).toEqual(expected);
     expect(JSON.parse(read('package.json')).scripts[`start:${name}`]).toBe(expected.join(' '));
   });
 });
@@ -394,7 +401,7 @@ describe('Dockerfile', () => {
     expect(workdir).toBeDefined();
     const copy = /^\s*COPY\s+--from=\S+\s+(\S+)\s+(\S+)\s*$/im.exec(runtime);
     expect(copy?.[1]).toMatch(/(^|\/)dist\/?$/);
-    expect(path.posix.resolve(workdir!, copy![2])).toBe(path.posix.join(workdir!, 'dist'));
+    expect(path.posix.resolve(workdir!, copy![2]!)).toBe(path.posix.join(workdir!, 'dist'));
   });
 
   it('installs pg_dump and pg_restore in the last stage, which purges, restores and moves run', () => {

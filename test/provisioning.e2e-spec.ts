@@ -53,7 +53,7 @@ describe('provisioning a tenant end to end', () => {
     const response = await fetch(`${world.api}/org/${created.id}/events`);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const text = await response.text();
-    const statuses = [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]).status);
+    const statuses = [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!).status);
     expect(statuses[statuses.length - 1]).toBe('ready');
     expect(text).toContain('event: status');
   });

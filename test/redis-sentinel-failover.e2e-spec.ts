@@ -50,8 +50,8 @@ describe('on a Sentinel group whose master fails over during a burst', () => {
     await waitFor(
       'every tenant of the burst to be ready',
       async () => {
-        const [{ ready }] = await stack.query<{ ready: number }>(`SELECT count(*)::int AS ready FROM tenants WHERE status = 'ready'`);
-        return ready === BURST || undefined;
+        const [row] = await stack.query<{ ready: number }>(`SELECT count(*)::int AS ready FROM tenants WHERE status = 'ready'`);
+        return row!.ready === BURST || undefined;
       },
       45_000,
     );
@@ -61,7 +61,7 @@ describe('on a Sentinel group whose master fails over during a burst', () => {
     expect(await stack.tenantDatabases()).toEqual(tenants.map((tenant) => tenant.db_name).sort());
 
     const readyTimes = tenants.map((tenant) => tenant.ready_at.getTime());
-    const longestGapMs = Math.max(...readyTimes.slice(1).map((time, index) => time - readyTimes[index]));
+    const longestGapMs = Math.max(...readyTimes.slice(1).map((time, index) => time - readyTimes[index]!));
     process.stdout.write(
       `sentinel failover: ${failoverMs} ms for the sentinels to name a new master; ` +
         `longest pause between two tenants becoming ready: ${longestGapMs} ms; ` +

@@ -11,11 +11,12 @@ describe('SCRAM-SHA-256 verifiers', () => {
   it('matches what PostgreSQL derives from the plaintext', async () => {
     const password = randomBytes(24).toString('base64url');
     await stack.query(`SET password_encryption = 'scram-sha-256'; CREATE ROLE "${role}" PASSWORD '${password}'`, [], 'postgres');
-    const [{ rolpassword }] = await stack.query<{ rolpassword: string }>(
+    const [row] = await stack.query<{ rolpassword: string }>(
       'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
       [role],
       'postgres',
     );
+    const { rolpassword } = row!;
     const salt = Buffer.from(/^SCRAM-SHA-256\$4096:([^$]+)\$/.exec(rolpassword)![1]!, 'base64');
 
     expect(await scramSha256Verifier(password, salt)).toBe(rolpassword);
@@ -25,11 +26,11 @@ describe('SCRAM-SHA-256 verifiers', () => {
   it('is stored as it is when sent instead of a password', async () => {
     const verifier = await scramSha256Verifier(randomBytes(24).toString('base64url'));
     await stack.query(`ALTER ROLE "${role}" PASSWORD '${verifier}'`, [], 'postgres');
-    const [{ rolpassword }] = await stack.query<{ rolpassword: string }>(
+    const [row] = await stack.query<{ rolpassword: string }>(
       'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
       [role],
       'postgres',
     );
-    expect(rolpassword).toBe(verifier);
+    expect(row!.rolpassword).toBe(verifier);
   });
 });

@@ -249,12 +249,8 @@ describe('moving a tenant to another database server', () => {
       [],
       tenant.dbName,
     );
-    const [{ bytes }] = await world.stack.query<{ bytes: string }>(
-      'SELECT pg_database_size($1) AS bytes',
-      [tenant.dbName],
-      'postgres',
-    );
-    const size = Number(bytes);
+    const [row] = await world.stack.query<{ bytes: string }>('SELECT pg_database_size($1) AS bytes', [tenant.dbName], 'postgres');
+    const size = Number(row!.bytes);
     expect(size).toBeGreaterThan(90 * MB);
 
     const writer = writeWhileMoving(tenant, 'large');
@@ -267,8 +263,8 @@ describe('moving a tenant to another database server', () => {
     const answered = writes.filter((write) => write.status === 201).map((write) => write.email);
     expect(await emailsOf(tenant)).toEqual(expect.arrayContaining(answered));
 
-    const [{ count }] = await far.query<{ count: string }>(tenant.dbName, 'SELECT count(*) AS count FROM bulk');
-    expect(Number(count)).toBe(100_000);
+    const [bulk] = await far.query<{ count: string }>(tenant.dbName, 'SELECT count(*) AS count FROM bulk');
+    expect(Number(bulk!.count)).toBe(100_000);
     expect((await users(tenant, 'POST', '/users', { name: 'After', email: 'after@example.com' })).status).toBe(201);
     expect(await databaseOnShared(tenant.dbName)).toBe(0);
     onFar.set(tenant, await emailsOf(tenant));

@@ -44,12 +44,12 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
 
   /** Connections tenant pools hold on the server now, as PostgreSQL counts them. */
   async function tenantConnections(): Promise<number> {
-    const [{ count }] = await stack.query<{ count: string }>(
+    const [row] = await stack.query<{ count: string }>(
       `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tenant-routing' AND starts_with(datname, $1)`,
       [stack.config.tenants.databasePrefix],
       'postgres',
     );
-    return Number(count);
+    return Number(row!.count);
   }
 
   it('30 tenants hit at once through 5 pools keep within the connection budget the whole time, and every request answers', async () => {
@@ -67,7 +67,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
     await sampler;
 
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
-    answers.forEach((answer, index) => expect(answer.body.role).toBe(tenants[Math.floor(index / 3)].dbName));
+    answers.forEach((answer, index) => expect(answer.body.role).toBe(tenants[Math.floor(index / 3)]!.dbName));
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(6);
     const stats = (await http<TenantPoolStats>(probe, 'GET', '/pools')).body;
@@ -80,7 +80,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
   it('a pool evicted while its queries run closes only after they finish: none is lost', async () => {
     const probe = await probeWith({ poolsMax: 2, poolMax: 2, connectionsMax: 20 });
     const [first, ...others] = tenants.slice(0, 6);
-    const long = http(probe, 'GET', '/sleep/1500', { headers: bearer(first.key) });
+    const long = http(probe, 'GET', '/sleep/1500', { headers: bearer(first!.key) });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Five other tenants push the first one's pool out while its query sleeps.
     const short = await Promise.all(others.map((tenant) => http(probe, 'GET', '/sleep/10', { headers: bearer(tenant.key) })));
@@ -89,7 +89,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
     expect(during.poolsDraining).toBeGreaterThanOrEqual(1);
 
     // The long request runs a second query after its sleep, on the evicted pool: it must still work.
-    expect(await long).toMatchObject({ status: 200, body: { role: first.dbName } });
+    expect(await long).toMatchObject({ status: 200, body: { role: first!.dbName } });
     expect(short.map((answer) => answer.status)).toEqual(others.map(() => 200));
     const after = await waitFor('the evicted pool to close', async () => {
       const stats = (await http<TenantPoolStats>(probe, 'GET', '/pools')).body;
@@ -132,7 +132,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (operations) => {
         const answers = await Promise.all(
           operations.map(async ({ tenant: index, kind, via }) => {
-            const tenant = tenants[index];
+            const tenant = tenants[index]!;
             const path = via === 'path' ? `/t/${tenant.slug}/marks` : '/marks';
             const headers = bearer(tenant.key, via === 'header' ? { 'x-tenant-id': tenant.id } : {});
             if (kind === 'read')
@@ -144,7 +144,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
         );
         for (const { index, answer } of answers) {
           expect(answer.status).toBeLessThan(300);
-          expect(answer.body.tenant).toBe(tenants[index].id);
+          expect(answer.body.tenant).toBe(tenants[index]!.id);
           for (const mark of answer.body.marks ?? []) expect(mark.startsWith(`m${index}x`)).toBe(true);
         }
       }),
@@ -153,7 +153,7 @@ describe('tenant pools under load: bounded connections, no lost query, no tenant
 
     // Every write landed in its own tenant's database and nowhere else.
     for (const [index, marks] of written) {
-      const rows = await stack.query<{ name: string }>('SELECT name FROM users', [], tenants[index].dbName);
+      const rows = await stack.query<{ name: string }>('SELECT name FROM users', [], tenants[index]!.dbName);
       expect(new Set(rows.map((row) => row.name))).toEqual(marks);
     }
   });

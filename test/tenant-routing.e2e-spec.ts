@@ -54,7 +54,7 @@ describe('tenant routing: which tenant a request is for, who may ask, and as who
   beforeAll(async () => {
     api = await stack.startApi();
     await stack.startWorker();
-    [acme, globex] = await readyTenantsWithKeys(api, ['Acme Routing', 'Globex Routing']);
+    [acme, globex] = (await readyTenantsWithKeys(api, ['Acme Routing', 'Globex Routing'])) as [RoutedTestTenant, RoutedTestTenant];
     first = await startTenantProbe(stack.config);
     probe = first.url;
     const port = await freePort();
@@ -161,7 +161,7 @@ describe('tenant routing: which tenant a request is for, who may ask, and as who
           `INSERT INTO tenants (name, slug, db_name, status) VALUES ($1, $2, $3, $4) RETURNING id`,
           [`Routing ${status}`, `routing_${status}`, `${stack.id}_routing_${status}`, status],
         );
-        const key = await issueApiKey(api, row.id);
+        const key = await issueApiKey(api, row!.id);
         const answer = await get('/whoami', bearer(key));
         expect(answer.status).toBe(503);
         expect(answer.body.message).toContain(`status ${status}`);
@@ -196,12 +196,12 @@ describe('tenant routing: which tenant a request is for, who may ask, and as who
   it('after a credential rotation, requests reconnect with the new password', async () => {
     expect((await get('/whoami', bearer(globex.key))).status).toBe(200);
     expect((await http(api, 'POST', `/org/${globex.id}/credentials/rotate`)).status).toBe(200);
-    const [{ count }] = await stack.query<{ count: string }>(
+    const [row] = await stack.query<{ count: string }>(
       `SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND application_name = 'tenant-routing'`,
       [globex.dbName],
       'postgres',
     );
-    expect(Number(count)).toBeLessThanOrEqual(1);
+    expect(Number(row!.count)).toBeLessThanOrEqual(1);
     for (let i = 0; i < 3; i++) expect((await get('/whoami', bearer(globex.key))).status).toBe(200);
   });
 

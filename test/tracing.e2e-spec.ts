@@ -121,7 +121,7 @@ const CONSUMER = 5;
 function only(spans: ReceivedSpan[], name: string): ReceivedSpan {
   const matching = spans.filter((span) => span.name === name);
   expect(matching.map((span) => span.name)).toEqual([name]);
-  return matching[0];
+  return matching[0]!;
 }
 
 function ancestors(spans: ReceivedSpan[], span: ReceivedSpan): string[] {

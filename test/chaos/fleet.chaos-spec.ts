@@ -50,7 +50,7 @@ describe('fleet rollouts and tenant migration files under chaos', () => {
         if (started.status !== 202) throw new Error(`POST /fleet/migrations: ${started.status} ${JSON.stringify(started.body)}`);
         const rolloutId = started.body.id as string;
         const since = Date.now();
-        await until(world, 20_000, async () => (await reportOf(world, rolloutId)).totals.migrated >= 6);
+        await until(world, 20_000, async () => (await reportOf(world, rolloutId)).totals.migrated! >= 6);
         const before = (await reportOf(world, rolloutId)).totals;
         await world.workers[0]!.kill9();
         world.notes.push(`kill -9 worker-0 with ${before.migrated}/30 migrated, ${before.running} running`);

@@ -22,7 +22,7 @@ describe('tenant provisioning under chaos', () => {
           for (const [round, delayMs] of [0, 100, 500].entries()) {
             const ids = await world.submit(`round${round}`, 30);
             await sleep(delayMs);
-            const victim = world.workers[round % 2];
+            const victim = world.workers[round % 2]!;
             const inFlight = await world.unsettled(ids);
             await victim.kill9();
             world.notes.push(`kill -9 ${victim.name} ${delayMs} ms after the 202s with ${inFlight}/30 unsettled`);
@@ -143,10 +143,11 @@ describe('tenant provisioning under chaos', () => {
           if (conflicts.some((answer) => answer.body.existingTenantId !== winner)) {
             world.problems.push(`a 409 named another tenant than the accepted ${winner}`);
           }
-          const [{ count }] = await lab.pg.query<{ count: number }>(
+          const [row] = await lab.pg.query<{ count: number }>(
             world.masterDb,
             "SELECT count(*)::int AS count FROM tenants WHERE slug = 'racing_corp'",
           );
+          const { count } = row!;
           if (count !== 1) world.problems.push(`${count} tenant rows for the raced name`);
           await world.submit('distinct', 30);
         },

@@ -89,12 +89,16 @@ describe('tenant moves under chaos', () => {
           let opening: HeldTransaction | undefined;
           try {
             // The role's row on far is locked: the worker switches, then waits to set the role's own password there.
-            const [{ limit }] = await far.query<{ limit: number }>(
+            const [role] = await far.query<{ limit: number }>(
               'postgres',
               'SELECT rolconnlimit AS limit FROM pg_roles WHERE rolname = $1',
               [rig.tenant.dbRole],
             );
-            opening = await HeldTransaction.open(far.url('postgres'), `ALTER ROLE "${rig.tenant.dbRole}" CONNECTION LIMIT ${limit}`);
+            if (!role) throw new Error(`no role ${rig.tenant.dbRole} on far while the switch is held`);
+            opening = await HeldTransaction.open(
+              far.url('postgres'),
+              `ALTER ROLE "${rig.tenant.dbRole}" CONNECTION LIMIT ${role.limit}`,
+            );
             await switching.held.release();
             const pids = await until(rig, 'the worker waiting to open the role on far', async () => {
               const waiting = await rig.waitingOnLock('far', 'postgres', 'ALTER ROLE%PASSWORD%');

@@ -39,7 +39,7 @@ class ProbeController {
   async sleep(@Param('ms', ParseIntPipe) ms: number) {
     await this.db.knex().raw('SELECT pg_sleep(?)', [ms / 1000]);
     const { rows } = await this.db.knex().raw<{ rows: { role: string }[] }>('SELECT current_user AS role');
-    return { tenant: this.db.tenant().id, role: rows[0].role };
+    return { tenant: this.db.tenant().id, role: rows[0]!.role };
   }
 
   @Get('outside')

@@ -67,11 +67,11 @@ export class MoveRig {
     if (created.status !== 202) throw new Error(`POST /org/create: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
     if (!(await this.world.waitSettled(30_000, [id]))) throw new Error('the tenant was not provisioned');
-    const [{ db_name: dbName }] = await this.master.query<{ db_name: string }>(
-      this.world.masterDb,
-      'SELECT db_name FROM tenants WHERE id = $1',
-      [id],
-    );
+    const [row] = await this.master.query<{ db_name: string }>(this.world.masterDb, 'SELECT db_name FROM tenants WHERE id = $1', [
+      id,
+    ]);
+    if (!row) throw new Error(`the tenant ${id} has no row in tenants`);
+    const dbName = row.db_name;
     const dbRole = dbName; // the role is named after the database
     await this.master.query(
       dbName,

@@ -12,10 +12,10 @@ const COLUMNS: [string, (tally: Tally) => string | number][] = [
 /** A Markdown table, padded so it also reads well as plain text. */
 export function resultsTable(tallies: Tally[]): string {
   const cells = [COLUMNS.map(([title]) => title), ...tallies.map((tally) => COLUMNS.map(([, value]) => String(value(tally))))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
-  return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
 /** The table, then each scenario's notes, problems and findings. */

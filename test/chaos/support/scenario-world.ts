@@ -124,7 +124,7 @@ export class ScenarioWorld {
     const answers = await Promise.all(names.map((name) => this.create(name)));
     const refused = answers.filter((answer) => answer.status !== 202);
     if (refused.length) {
-      throw new Error(`${refused.length}/${count} creations refused, e.g. ${refused[0].status} ${JSON.stringify(refused[0].body)}`);
+      throw new Error(`${refused.length}/${count} creations refused, e.g. ${refused[0]!.status} ${JSON.stringify(refused[0]!.body)}`);
     }
     return answers.map((answer) => answer.body.id as string);
   }
@@ -136,7 +136,7 @@ export class ScenarioWorld {
       "SELECT count(*)::int AS count FROM tenants WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'provisioning')",
       [ids],
     );
-    return row.count;
+    return row!.count;
   }
 
   /**

@@ -98,13 +98,13 @@ async function brokenDatabase(pg: PrivatePostgres, database: string): Promise<st
     database,
     "SELECT to_regclass('public.users') IS NOT NULL AS users, to_regclass('public.knex_migrations_lock') IS NOT NULL AS lock",
   );
-  if (!tables.users) return 'its database has no users table';
-  if (tables.lock) {
+  if (!tables!.users) return 'its database has no users table';
+  if (tables!.lock) {
     const [lock] = await pg.query<{ locked: number }>(
       database,
       'SELECT count(*)::int AS locked FROM knex_migrations_lock WHERE is_locked = 1',
     );
-    if (lock.locked) return 'knex_migrations_lock is left locked';
+    if (lock!.locked) return 'knex_migrations_lock is left locked';
   }
   return undefined;
 }

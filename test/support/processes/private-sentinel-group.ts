@@ -41,7 +41,7 @@ export class PrivateSentinelGroup {
       this.sentinels.push(await RedisServerProcess.start(port, this.dir, [config, '--sentinel']));
     }
     const ready = async () => {
-      const sentinel = this.sentinels[0];
+      const sentinel = this.firstSentinel;
       const [replicas, peers] = await Promise.all([
         sentinel.command('SENTINEL', 'REPLICAS', MASTER_NAME),
         sentinel.command('SENTINEL', 'SENTINELS', MASTER_NAME),
@@ -54,17 +54,24 @@ export class PrivateSentinelGroup {
 
   /** The master's port, as the sentinels tell it. */
   async masterPort(): Promise<number> {
-    const [, port] = (await this.sentinels[0].command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
+    const [, port] = (await this.firstSentinel.command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
     return Number(port);
   }
 
   /** Promotes the replica, as a failed master would have it; resolves once the sentinels name the new master. */
   async failover(): Promise<void> {
     const before = await this.masterPort();
-    await this.sentinels[0].command('SENTINEL', 'FAILOVER', MASTER_NAME);
+    await this.firstSentinel.command('SENTINEL', 'FAILOVER', MASTER_NAME);
     if (!(await pollUntil(async () => (await this.masterPort()) !== before, 20_000))) {
       throw new Error(`the sentinels did not fail over (logs in ${this.dir})`);
     }
+  }
+
+  /** The sentinel asked for the master and told to fail over; any of them would do. */
+  private get firstSentinel(): RedisServerProcess {
+    const sentinel = this.sentinels[0];
+    if (!sentinel) throw new Error('the sentinel group is not started');
+    return sentinel;
   }
 
   async stop(): Promise<void> {

@@ -119,12 +119,12 @@ function parseSentinelUrl(url: string): Extract<RedisTopology, { mode: 'sentinel
   const match = /^redis\+sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/]+)(?:\/(\d+))?\/?$/.exec(url);
   if (!match) return form;
   const [, username, password, hosts, masterName, db] = match;
-  const sentinels = hosts.split(',').map(parseNode);
+  const sentinels = hosts!.split(',').map(parseNode);
   if (sentinels.some((node) => node === undefined)) return `${form}: each sentinel as host:port`;
   return {
     mode: 'sentinel',
     sentinels: sentinels as RedisNode[],
-    masterName: decodeURIComponent(masterName),
+    masterName: decodeURIComponent(masterName!),
     db: db ? Number(db) : 0,
     username: username ? decodeURIComponent(username) : undefined,
     password: password ? decodeURIComponent(password) : undefined,
@@ -144,7 +144,7 @@ function parseNodes(
 function parseNode(entry: string): RedisNode | undefined {
   const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(entry);
   if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) return undefined;
-  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
 function isServerUrl(url: string): boolean {

@@ -41,11 +41,11 @@ export class TenantMoveRepository {
         if (!server) throw TenantError.serverNotFound(target);
         if (server.state !== 'active') throw targetRefused(target, `is ${server.state}`);
         if (server.unreachable_since) throw targetRefused(target, 'is unreachable');
-        const [{ count }] = await trx('tenants')
+        const [row] = await trx('tenants')
           .where((where) => void where.where({ server: target }).orWhere({ move_target: target }))
           .whereNot({ status: 'purged' })
           .count<{ count: string }[]>({ count: '*' });
-        if (Number(count) >= server.capacity) throw targetRefused(target, 'is at its capacity');
+        if (Number(row!.count) >= server.capacity) throw targetRefused(target, 'is at its capacity');
         const updated = await trx('tenants')
           .where({ id: tenant.id, status: 'ready', server: tenant.server })
           .whereNull('operation')
