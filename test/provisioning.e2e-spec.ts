@@ -19,6 +19,8 @@ describe('provisioning a tenant end to end', () => {
     const ready = await waitForStatus(world.api, created.id, ['ready', 'failed']);
     expect(ready).toMatchObject({ status: 'ready', step: 'ready', attempts: 1, error: null });
     expect(ready.readyAt).not.toBeNull();
+    // The schema version master recorded when it turned ready, in the status answer itself.
+    expect(ready.schema).toEqual({ migration: expect.any(String), fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     const columns = await stack.query<{ column_name: string }>(
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position",

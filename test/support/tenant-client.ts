@@ -9,6 +9,7 @@ export interface StatusBody {
   error: string | null;
   dbName: string;
   readyAt: string | null;
+  schema: { migration: string | null; fingerprint: string | null };
 }
 
 /** Creates an organization through the api and returns the 202 body. */
