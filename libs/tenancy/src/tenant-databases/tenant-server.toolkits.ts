@@ -8,6 +8,7 @@ import { MASTER_KNEX } from '../master/master-database.tokens';
 import type { Tenant } from '../registry/tenant';
 import { TenantSecretCipher } from '../secrets/tenant-secret.cipher';
 import { DatabaseServerDirectory } from '../servers/database-server.directory';
+import { SERVER_STATES } from '../servers/database-server';
 import { DatabaseServerRepository } from '../servers/database-server.repository';
 import { TenantAccessAdmin } from './tenant-access.admin';
 import { TenantDatabaseAdmin } from './tenant-database.admin';
@@ -76,7 +77,7 @@ export class TenantServerToolkits implements OnApplicationShutdown {
 
   /** The servers that hold or take tenants (all but the disabled). */
   inUse(): Promise<string[]> {
-    return this.servers.namesIn(['active', 'draining']);
+    return this.servers.namesIn(SERVER_STATES.filter((state) => state !== 'disabled'));
   }
 
   /** The servers that take new tenants: each keeps a current template and a warm pool. */
