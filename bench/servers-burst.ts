@@ -16,9 +16,8 @@ const WATCH_POLL_MS = 500;
 /**
  * Sessions copying the template at once. Each round makes as many databases as the burst makes
  * tenants: a rate is compared with a rate sustained as long. Rounds of 20 or 40 copies took under
- * a second and measured the kernel's writeback more than PostgreSQL (the same 4-session round
- * gave 52 and 27 copies/s in one run), and never wrote the WAL that forces a checkpoint in a
- * burst of 200 (7 MB each against max_wal_size's 1 GB).
+ * a second (the same 4-session round gave 52 and 27 copies/s in one run), and never wrote the WAL
+ * that forces a checkpoint in a burst of 200 (7 MB each against max_wal_size's 1 GB).
  */
 const SESSIONS = [1, 2, 4];
 

@@ -11,10 +11,11 @@ const CROWD_WORKERS = 2;
 /**
  * Every template copy writes the template's size (7 MB) in WAL: 1.4 GB for 200. With initdb's
  * min_wal_size (80 MB) how many WAL segments a checkpoint keeps for reuse follows the server's
- * recent past, and each segment not kept is made again, zero-filled: copies then cost three
- * times the CPU (110 against 38 ms a copy here, nearly all of it the kernel's). So whichever of
- * the floor and the burst came after more WAL won. Segments kept for the whole series make both
- * pay the same (docs/scaling-out.md recommends the same for a tenant server).
+ * recent past, and each segment not kept is made again, zero-filled; segments kept for the whole
+ * series make the floor and the burst pay the same (docs/scaling-out.md recommends the same for a
+ * tenant server). The larger swings in a copy's cost (10 to 95 ms, nearly all kernel) come from
+ * the filesystem on a journal-less ext4 after many drops, not from WAL: docs/performance.md,
+ * "The burst", and `TMPDIR=/dev/shm` in bench/README.md.
  */
 const BURST_SERVER_SETTINGS = { min_wal_size: '2GB', max_wal_size: '4GB' };
 const E2E_WORKERS = 1;
