@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { knex, Knex } from 'knex';
-import { AdvisoryLock, withDatabase } from '@app/tenancy';
+import type { Client } from 'pg';
+import { AdvisoryLock, TRY_LOCK_SQL, withDatabase } from '@app/tenancy';
 
 const SERVER_URL = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/master', 'postgres');
 
@@ -71,5 +72,48 @@ describe('AdvisoryLock', () => {
     } finally {
       await oneConnection.destroy();
     }
+  });
+
+  describe("readThenRunExclusive: a read of the caller's that takes the lock when it must", () => {
+    /** One statement that asks for the key only when `ask` is true, as a rollout step's read does. */
+    const readAsking = (ask: boolean) => (session: Client) =>
+      master
+        .raw<{ rows: { locked: boolean | null; found: string }[] }>(
+          `SELECT 'row' AS found, CASE WHEN ?::boolean THEN ${TRY_LOCK_SQL} END AS locked`,
+          [ask, key],
+        )
+        .connection(session)
+        .then(({ rows }) => rows[0]!);
+
+    it('runs the work holding the key when the read took it, and frees it after', async () => {
+      const run = await lock.readThenRunExclusive(key, readAsking(true), async (found) => {
+        expect(await heldByAnyone()).toBe(true);
+        return `worked on ${found.found}`;
+      });
+      expect(run).toEqual({ found: { found: 'row', locked: true }, value: 'worked on row' });
+      expect(await heldByAnyone()).toBe(false);
+    });
+
+    it('runs no work and holds nothing when the read did not ask', async () => {
+      const work = jest.fn();
+      expect(await lock.readThenRunExclusive(key, readAsking(false), work)).toEqual({ found: { found: 'row', locked: null } });
+      expect(work).not.toHaveBeenCalled();
+      expect(await heldByAnyone()).toBe(false);
+    });
+
+    it('runs no work when another caller holds the key', async () => {
+      const work = jest.fn();
+      const run = await lock.tryRunExclusive(key, () => lock.readThenRunExclusive(key, readAsking(true), work));
+      expect(run).toEqual({ acquired: true, value: { found: { found: 'row', locked: false } } });
+      expect(work).not.toHaveBeenCalled();
+    });
+
+    it('leaves the key free when the read fails after taking it: its session is ended, not pooled', async () => {
+      const failing = (session: Client) =>
+        master.raw(`SELECT ${TRY_LOCK_SQL}, 1 / 0`, [key]).connection(session) as unknown as Promise<{ locked: boolean }>;
+      await expect(lock.readThenRunExclusive(key, failing, jest.fn())).rejects.toThrow(/division by zero/);
+      expect(await heldByAnyone()).toBe(false);
+      expect(await lock.tryRunExclusive(key, () => Promise.resolve('next'))).toEqual({ acquired: true, value: 'next' });
+    });
   });
 });

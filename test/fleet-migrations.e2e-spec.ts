@@ -37,7 +37,12 @@ interface FleetTenant {
  */
 describe('fleet migrations as rollouts', () => {
   const migrations = mkdtempSync(path.join(tmpdir(), 'fleet-migrations-'));
-  const stack = new TestStack({ TENANT_MIGRATIONS_DIR: migrations, FLEET_MIGRATION_CONCURRENCY: '4' });
+  // Every rollout here must end by its tenants' own work: the reconciler, which would end one too, does not run meanwhile.
+  const stack = new TestStack({
+    TENANT_MIGRATIONS_DIR: migrations,
+    FLEET_MIGRATION_CONCURRENCY: '4',
+    RECONCILE_INTERVAL_MS: '3600000',
+  });
   const fleet: FleetTenant[] = [];
   let api: string;
   let worker: INestApplication;

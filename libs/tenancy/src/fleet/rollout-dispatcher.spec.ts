@@ -37,6 +37,11 @@ describe('RolloutDispatcher.afterSettled', () => {
     expect(rollouts.completeIfDone).toHaveBeenCalledWith(ROLLOUT);
   });
 
+  it('without a canary, leaves that to the tenants still waiting when there were some', async () => {
+    await dispatcher.afterSettled(ROLLOUT, {}, true);
+    expect(rollouts.completeIfDone).not.toHaveBeenCalled();
+  });
+
   it('with a canary, queues the tenants its end made due, then sees whether the rollout is done', async () => {
     steps.releaseDue.mockResolvedValue(['tenant-4', 'tenant-5']);
     await dispatcher.afterSettled(ROLLOUT, { canary: 3 });

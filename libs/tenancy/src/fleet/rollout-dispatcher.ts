@@ -36,11 +36,12 @@ export class RolloutDispatcher {
   /**
    * After one of its tenants settled. Only the end of a canary makes tenants due: without one,
    * startQueueing (or a resume's reconcile) queued every tenant, so what is left is to see
-   * whether nothing is.
+   * whether nothing is, which a tenant that saw others still waiting leaves to them (the last to
+   * settle sees none waiting).
    */
-  async afterSettled(rolloutId: string, options: RolloutOptions): Promise<void> {
+  async afterSettled(rolloutId: string, options: RolloutOptions, othersWaiting = false): Promise<void> {
     if (options.canary !== undefined) await this.advance(rolloutId);
-    else await this.rollouts.completeIfDone(rolloutId);
+    else if (!othersWaiting) await this.rollouts.completeIfDone(rolloutId);
   }
 
   /** The next tenants may be due, or nothing may be left. */

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
+import type { Client } from 'pg';
 import { MASTER_KNEX } from '../master/master-database.tokens';
 import { preparedStatement } from '../postgres/prepared-statement';
 import type { SchemaVersion } from '../registry/tenant';
+import { LockingRead, TRY_LOCK_SQL } from '../master/advisory-lock';
 import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
 import { RolloutRepository, RolloutTenantLogin, RolloutTenantLoginRow, rolloutTenantLogin } from './rollout.repository';
 
-/** What a worker reads before it touches a tenant: one query. */
+/** What a worker reads before it touches a tenant. */
 export interface RolloutStep {
   rolloutId: string;
   tenantId: string;
@@ -16,8 +18,15 @@ export interface RolloutStep {
   rolloutState: RolloutState;
   state: RolloutTenantState;
   position: number;
-  /** The tenant's schema version as master knows it. */
-  schemaFingerprint: string | null;
+  /** Still to be dealt with: in a running rollout, or begun (a `running` tenant is always finished). */
+  due: boolean;
+  /** Master records the tenant at the migration rollout's target: it is skipped without a look inside. */
+  atTarget: boolean;
+}
+
+/** The step, if the tenant is in the rollout, and whether the read took the tenant's lock (tried only for a due step not at target). */
+export interface FoundStep extends LockingRead {
+  step?: RolloutStep;
 }
 
 export interface StepOutcome {
@@ -28,10 +37,32 @@ export interface StepOutcome {
   schema?: SchemaVersion;
 }
 
+/** What settling a step did. */
+export interface Settlement {
+  settled: boolean;
+  /** Other tenants of the rollout were still waiting for a worker: one of them, settling last, will see whether the rollout is done. */
+  othersWaiting: boolean;
+}
+
 /** The tenant as a claimed step needs it: to log in as its role, and to name it. */
 export type ClaimedTenant = RolloutTenantLogin;
 
 const MAX_ERROR_TEXT = 2000;
+
+/** A step still to be dealt with, over `rollout_tenants rt` and `rollouts r`: in a running rollout, or begun. */
+const DUE_SQL = `(rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))`;
+
+interface FoundStepRow {
+  kind: RolloutKind;
+  target_fingerprint: string | null;
+  options: RolloutOptions;
+  rollout_state: RolloutState;
+  state: RolloutTenantState;
+  position: number;
+  due: boolean;
+  at_target: boolean;
+  locked: boolean | null;
+}
 
 /** The tenants of rollouts, one row each: their state, what was applied, how long it took, what failed. */
 @Injectable()
@@ -41,26 +72,30 @@ export class RolloutStepRepository {
     private readonly rollouts: RolloutRepository,
   ) {}
 
-  async find(rolloutId: string, tenantId: string): Promise<RolloutStep | undefined> {
-    const row = await this.master('rollout_tenants as rt')
-      .join('rollouts as r', 'r.id', 'rt.rollout_id')
-      .join('tenants as t', 't.id', 'rt.tenant_id')
-      .where({ 'rt.rollout_id': rolloutId, 'rt.tenant_id': tenantId })
-      .options(preparedStatement('rollout-step-find'))
-      .first<
-        | {
-            kind: RolloutKind;
-            target_fingerprint: string | null;
-            options: RolloutOptions;
-            rollout_state: RolloutState;
-            state: RolloutTenantState;
-            position: number;
-            schema_fingerprint: string | null;
-          }
-        | undefined
-      >('r.kind', 'r.target_fingerprint', 'r.options', 'r.state as rollout_state', 'rt.state', 'rt.position', 't.schema_fingerprint');
-    return (
-      row && {
+  /**
+   * Reads the step and, when the tenant is due and not at the target, tries its advisory lock
+   * (`lockKey`) in the same statement, on `session`: the session that is to hold it.
+   */
+  async findLocking(rolloutId: string, tenantId: string, lockKey: string, session: Client): Promise<FoundStep> {
+    const { rows } = await this.master
+      .raw<{ rows: FoundStepRow[] }>(
+        `SELECT r.kind, r.target_fingerprint, r.options, r.state AS rollout_state, rt.state, rt.position, step.due, step.at_target,
+                CASE WHEN step.due AND NOT step.at_target THEN ${TRY_LOCK_SQL} END AS locked
+           FROM rollout_tenants rt
+           JOIN rollouts r ON r.id = rt.rollout_id
+           JOIN tenants t ON t.id = rt.tenant_id,
+                LATERAL (SELECT ${DUE_SQL} AS due,
+                                COALESCE(r.kind = 'migrate' AND t.schema_fingerprint = r.target_fingerprint, false) AS at_target) step
+          WHERE rt.rollout_id = ? AND rt.tenant_id = ?`,
+        [lockKey, rolloutId, tenantId],
+      )
+      .options(preparedStatement('rollout-step-find-locking'))
+      .connection(session);
+    const row = rows[0];
+    if (!row) return { locked: null };
+    return {
+      locked: row.locked,
+      step: {
         rolloutId,
         tenantId,
         kind: row.kind,
@@ -69,9 +104,10 @@ export class RolloutStepRepository {
         rolloutState: row.rollout_state,
         state: row.state,
         position: row.position,
-        schemaFingerprint: row.schema_fingerprint,
-      }
-    );
+        due: row.due,
+        atTarget: row.at_target,
+      },
+    };
   }
 
   /**
@@ -85,8 +121,7 @@ export class RolloutStepRepository {
       .raw<{ rows: RolloutTenantLoginRow[] }>(
         `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
          FROM rollouts r, tenants t
-        WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND rt.tenant_id = ?
-          AND (rt.state = 'running' OR (rt.state IN ('pending', 'queued') AND r.state = 'running'))
+        WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND rt.tenant_id = ? AND ${DUE_SQL}
         RETURNING t.id, t.slug, t.status, t.db_name, t.db_password_encrypted, t.server`,
         [rolloutId, tenantId],
       )
@@ -94,11 +129,17 @@ export class RolloutStepRepository {
     return rows[0] && rolloutTenantLogin(rows[0]);
   }
 
-  /** Settles the tenant's step, and records the tenant's schema version with it. False when it was settled already. */
-  async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<boolean> {
+  /**
+   * Settles the tenant's step, and records the tenant's schema version with it. `settled` is false
+   * when it was settled already; `othersWaiting`, whether another tenant of the rollout is still
+   * pending or queued. That row is share-locked until this commits, so its own settling commits
+   * later: whichever tenant settles last sees none waiting. A row another statement has locked
+   * (being settled, claimed or checked) is not counted, which can only make a tenant check needlessly.
+   */
+  async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome): Promise<Settlement> {
     // One statement, so one round trip and an implicit transaction: the version is written only when the step settled.
     const { rows } = await this.master
-      .raw<{ rows: { settled: number }[] }>(
+      .raw<{ rows: { settled: boolean; others_waiting: boolean }[] }>(
         `WITH settled AS (
          UPDATE rollout_tenants SET state = ?, applied = ?::jsonb, duration_ms = ?, error = NULL, updated_at = now()
           WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'queued', 'running')
@@ -106,7 +147,10 @@ export class RolloutStepRepository {
        versioned AS (
          UPDATE tenants SET schema_migration = ?, schema_fingerprint = ?, updated_at = now()
           WHERE ?::boolean AND id IN (SELECT tenant_id FROM settled))
-       SELECT count(*)::int AS settled FROM settled`,
+       SELECT EXISTS (SELECT 1 FROM settled) AS settled,
+              EXISTS (SELECT 1 FROM rollout_tenants
+                       WHERE rollout_id = ? AND tenant_id <> ? AND state IN ('pending', 'queued')
+                       LIMIT 1 FOR SHARE SKIP LOCKED) AS others_waiting`,
         [
           outcome.state,
           JSON.stringify(outcome.applied),
@@ -116,10 +160,12 @@ export class RolloutStepRepository {
           outcome.schema?.migration ?? null,
           outcome.schema?.fingerprint ?? null,
           outcome.schema !== undefined,
+          rolloutId,
+          tenantId,
         ],
       )
       .options(preparedStatement('rollout-step-outcome'));
-    return (rows[0]?.settled ?? 0) > 0;
+    return { settled: rows[0]?.settled === true, othersWaiting: rows[0]?.others_waiting === true };
   }
 
   /** An attempt failed and another will follow: the error is shown while the tenant stays `running`. */

@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import type { Client } from 'pg';
 import { TenantRoleLogin } from '../credentials/tenant-role-login';
 import { AdvisoryLock } from '../master/advisory-lock';
 import { tenantLockKey } from '../master/lock-keys';
@@ -7,7 +8,7 @@ import type { Tenant } from '../registry/tenant';
 import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
 import { RolloutDispatcher } from './rollout-dispatcher';
-import { ClaimedTenant, RolloutStep, RolloutStepRepository } from './rollout-step.repository';
+import { ClaimedTenant, FoundStep, RolloutStep, RolloutStepRepository } from './rollout-step.repository';
 import { RunRolloutStep } from './run-rollout-step.use-case';
 import { StepRefusedError } from './step-refused.error';
 
@@ -32,9 +33,16 @@ const step = (changes: Partial<RolloutStep> = {}): RolloutStep => ({
   rolloutState: 'running',
   state: 'queued',
   position: 7,
-  schemaFingerprint: 'b'.repeat(64),
+  due: true,
+  atTarget: false,
   ...changes,
 });
+/** As master answers the step's read: the tenant's lock is asked for only when the step is due and not at target. */
+const found = (found: RolloutStep, { busy = false } = {}): FoundStep => ({
+  step: found,
+  locked: found.due && !found.atTarget ? !busy : null,
+});
+const SESSION = {} as Client;
 const tenant = (status: Tenant['status'] = 'ready'): ClaimedTenant => ({
   id: IDS.tenantId,
   slug: 'acme',
@@ -65,10 +73,13 @@ describe('RunRolloutStep', () => {
     files = jest.mocked(module.get(TenantMigrationFiles));
     lock = jest.mocked(module.get(AdvisoryLock));
 
-    lock.tryRunExclusive.mockImplementation(async (_key, work) => ({ acquired: true, value: await work() }));
-    steps.find.mockResolvedValue(step());
+    lock.readThenRunExclusive.mockImplementation(async (_key, read, work) => {
+      const read_ = await read(SESSION);
+      return read_.locked ? { found: read_, value: await work(read_) } : { found: read_ };
+    });
+    steps.findLocking.mockResolvedValue(found(step()));
     steps.claim.mockResolvedValue(tenant());
-    steps.recordOutcome.mockResolvedValue(true);
+    steps.recordOutcome.mockResolvedValue({ settled: true, othersWaiting: false });
     steps.recordAttemptError.mockResolvedValue(undefined);
     jest.mocked(module.get(TenantRoleLogin)).url.mockResolvedValue(LOGIN_URL);
     files.matching.mockResolvedValue({ files: FILES, version: VERSION });
@@ -76,35 +87,44 @@ describe('RunRolloutStep', () => {
   });
 
   it('skips a tenant master records at the target after that one read: no lock, no connection', async () => {
-    steps.find.mockResolvedValue(step({ schemaFingerprint: TARGET }));
+    steps.findLocking.mockResolvedValue(found(step({ atTarget: true })));
 
     expect(await run.execute({ ...IDS, final: false })).toBe('skipped');
     expect(steps.recordOutcome).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, { state: 'skipped', applied: [], durationMs: 0 });
-    expect(lock.tryRunExclusive).not.toHaveBeenCalled();
+    expect(steps.claim).not.toHaveBeenCalled();
     expect(migrator.migrateAsTenant).not.toHaveBeenCalled();
-    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything());
+    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything(), false);
   });
 
-  it.each([
-    ['settled', step({ state: 'migrated' })],
-    ['cancelled', step({ state: 'cancelled' })],
-    ['not started in a stopped rollout', step({ rolloutState: 'stopped', state: 'queued' })],
-  ])('does nothing for a tenant %s', async (_what, found) => {
-    steps.find.mockResolvedValue(found);
+  it('leaves seeing whether the rollout is done to the others when they were still waiting', async () => {
+    steps.recordOutcome.mockResolvedValue({ settled: true, othersWaiting: true });
+    expect(await run.execute({ ...IDS, final: false })).toBe('migrated');
+    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything(), true);
+  });
+
+  it('does nothing for a tenant master says is not due (settled, cancelled, or not started in a stopped rollout)', async () => {
+    steps.findLocking.mockResolvedValue(found(step({ due: false })));
     expect(await run.execute({ ...IDS, final: true })).toBe('nothing');
-    expect(lock.tryRunExclusive).not.toHaveBeenCalled();
+    expect(steps.claim).not.toHaveBeenCalled();
     expect(steps.recordOutcome).not.toHaveBeenCalled();
   });
 
+  it('does nothing for a tenant not in the rollout', async () => {
+    steps.findLocking.mockResolvedValue({ locked: null });
+    expect(await run.execute({ ...IDS, final: true })).toBe('nothing');
+    expect(steps.claim).not.toHaveBeenCalled();
+  });
+
   it('finishes a tenant already running, even in a rollout stopped meanwhile', async () => {
-    steps.find.mockResolvedValue(step({ rolloutState: 'stopped', state: 'running' }));
+    steps.findLocking.mockResolvedValue(found(step({ rolloutState: 'stopped', state: 'running' })));
     expect(await run.execute({ ...IDS, final: false })).toBe('migrated');
   });
 
   it("migrates as the tenant's role under its advisory lock, and records what it applied and the schema version", async () => {
     expect(await run.execute({ ...IDS, final: false })).toBe('migrated');
 
-    expect(lock.tryRunExclusive).toHaveBeenCalledWith(tenantLockKey(IDS.tenantId), expect.any(Function));
+    expect(lock.readThenRunExclusive).toHaveBeenCalledWith(tenantLockKey(IDS.tenantId), expect.any(Function), expect.any(Function));
+    expect(steps.findLocking).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, tenantLockKey(IDS.tenantId), SESSION);
     expect(files.matching).toHaveBeenCalledWith(TARGET);
     expect(migrator.migrateAsTenant).toHaveBeenCalledWith(LOGIN_URL, FILES);
     expect(steps.recordOutcome).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, {
@@ -113,7 +133,7 @@ describe('RunRolloutStep', () => {
       schema: VERSION,
       durationMs: expect.any(Number),
     });
-    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything());
+    expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything(), false);
   });
 
   it('records a tenant with nothing pending as skipped, with its schema version (a tenant from before versions were kept)', async () => {
@@ -127,7 +147,7 @@ describe('RunRolloutStep', () => {
   });
 
   it('refuses with busy, claiming nothing, when another process holds the tenant', async () => {
-    lock.tryRunExclusive.mockResolvedValue({ acquired: false });
+    steps.findLocking.mockResolvedValue(found(step(), { busy: true }));
     await expect(run.execute({ ...IDS, final: true })).rejects.toMatchObject({ code: 'busy' });
     expect(steps.claim).not.toHaveBeenCalled();
   });
@@ -139,7 +159,7 @@ describe('RunRolloutStep', () => {
   });
 
   it('rolls back the last batch and records what was undone and what is left', async () => {
-    steps.find.mockResolvedValue(step({ kind: 'rollback', targetFingerprint: null }));
+    steps.findLocking.mockResolvedValue(found(step({ kind: 'rollback', targetFingerprint: null })));
     migrator.rollbackAsTenant.mockResolvedValue({ undone: [VERSION.migration], remaining: ['20250101000000_create_users_table'] });
     const left = { migration: '20250101000000_create_users_table', fingerprint: 'c'.repeat(64) };
     files.versionOf.mockResolvedValue(left);
@@ -176,7 +196,7 @@ describe('RunRolloutStep', () => {
     });
 
     it('lets the rest go on with continueOnError, past the canary', async () => {
-      steps.find.mockResolvedValue(step({ options: { canary: 3, continueOnError: true }, position: 4 }));
+      steps.findLocking.mockResolvedValue(found(step({ options: { canary: 3, continueOnError: true }, position: 4 })));
       migrator.migrateAsTenant.mockRejectedValue(failure);
       await expect(run.execute({ ...IDS, final: true })).rejects.toBe(failure);
       expect(steps.recordFailure).toHaveBeenCalledWith(
@@ -187,7 +207,7 @@ describe('RunRolloutStep', () => {
     });
 
     it('stops the rollout for a failure in the canary, continueOnError or not', async () => {
-      steps.find.mockResolvedValue(step({ options: { canary: 3, continueOnError: true }, position: 3 }));
+      steps.findLocking.mockResolvedValue(found(step({ options: { canary: 3, continueOnError: true }, position: 3 })));
       migrator.migrateAsTenant.mockRejectedValue(failure);
       await expect(run.execute({ ...IDS, final: true })).rejects.toBe(failure);
       expect(steps.recordFailure).toHaveBeenCalledWith(

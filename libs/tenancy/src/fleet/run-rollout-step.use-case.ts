@@ -7,7 +7,7 @@ import { isConnectionError } from '../postgres/is-connection-error';
 import { isMigrationLoadError } from '../postgres/migration-load.error';
 import { TenantMigrationFiles } from '../tenant-databases/tenant-migration-files';
 import { TenantSchemaMigrator } from '../tenant-databases/tenant-schema.migrator';
-import { inCanary, UNSETTLED_TENANT_STATES } from './rollout';
+import { inCanary } from './rollout';
 import { RolloutDispatcher } from './rollout-dispatcher';
 import { ClaimedTenant, RolloutStep, RolloutStepRepository, StepOutcome } from './rollout-step.repository';
 import { StepRefusedError } from './step-refused.error';
@@ -22,7 +22,7 @@ export interface RolloutStepAttempt {
 /** What the attempt did: `nothing` when the tenant was settled, cancelled or claimed by none. */
 export type RolloutStepResult = 'migrated' | 'skipped' | 'nothing';
 
-type LockedRun = { result: RolloutStepResult } | { error: unknown; settled: boolean };
+type LockedRun = { result: RolloutStepResult; othersWaiting: boolean } | { error: unknown; settled: boolean };
 
 /**
  * One tenant's part of a rollout. A tenant master already records at the target is skipped on
@@ -42,33 +42,42 @@ export class RunRolloutStep {
   ) {}
 
   async execute({ rolloutId, tenantId, final }: RolloutStepAttempt): Promise<RolloutStepResult> {
-    const step = await this.steps.find(rolloutId, tenantId);
-    if (!step || !isDue(step)) return 'nothing';
-    if (step.kind === 'migrate' && step.targetFingerprint !== null && step.schemaFingerprint === step.targetFingerprint) {
-      const settled = await this.steps.recordOutcome(rolloutId, tenantId, { state: 'skipped', applied: [], durationMs: 0 });
-      if (settled) await this.dispatcher.afterSettled(rolloutId, step.options);
+    const lockKey = tenantLockKey(tenantId);
+    const { found, value: run } = await this.lock.readThenRunExclusive(
+      lockKey,
+      (session) => this.steps.findLocking(rolloutId, tenantId, lockKey, session),
+      ({ step }) => this.runLocked(step!, final),
+    );
+    const { step } = found;
+    if (!step?.due) return 'nothing';
+    if (step.atTarget) {
+      const { settled, othersWaiting } = await this.steps.recordOutcome(rolloutId, tenantId, {
+        state: 'skipped',
+        applied: [],
+        durationMs: 0,
+      });
+      if (settled) await this.dispatcher.afterSettled(rolloutId, step.options, othersWaiting);
       return settled ? 'skipped' : 'nothing';
     }
-    const run = await this.lock.tryRunExclusive(tenantLockKey(tenantId), () => this.runLocked(step, final));
-    if (!run.acquired) throw TenantError.busy(tenantId);
+    if (!run) throw TenantError.busy(tenantId);
     // Outside the tenant's lock: what settled may let the next tenants go, or end the rollout.
-    if (!('error' in run.value)) {
-      if (run.value.result !== 'nothing') await this.dispatcher.afterSettled(rolloutId, step.options);
-      return run.value.result;
+    if (!('error' in run)) {
+      if (run.result !== 'nothing') await this.dispatcher.afterSettled(rolloutId, step.options, run.othersWaiting);
+      return run.result;
     }
-    if (run.value.settled) await this.dispatcher.afterSettled(rolloutId, step.options);
-    throw run.value.error;
+    if (run.settled) await this.dispatcher.afterSettled(rolloutId, step.options);
+    throw run.error;
   }
 
   private async runLocked(step: RolloutStep, final: boolean): Promise<LockedRun> {
     const tenant = await this.steps.claim(step.rolloutId, step.tenantId);
-    if (!tenant) return { result: 'nothing' };
+    if (!tenant) return { result: 'nothing', othersWaiting: false };
     const started = Date.now();
     try {
       const outcome = step.kind === 'migrate' ? await this.migrate(step, tenant) : await this.rollback(tenant);
       const durationMs = Date.now() - started;
-      const settled = await this.steps.recordOutcome(step.rolloutId, step.tenantId, { ...outcome, durationMs });
-      return { result: settled ? outcome.state : 'nothing' };
+      const { settled, othersWaiting } = await this.steps.recordOutcome(step.rolloutId, step.tenantId, { ...outcome, durationMs });
+      return { result: settled ? outcome.state : 'nothing', othersWaiting };
     } catch (error) {
       return { error, settled: await this.recordFailure(step, tenant, error, final, Date.now() - started) };
     }
@@ -117,12 +126,6 @@ export class RunRolloutStep {
     await this.steps.recordFailure(step.rolloutId, step.tenantId, { error: message, durationMs, stopReason });
     return true;
   }
-}
-
-/** Still to be dealt with: in a running rollout, or begun (a `running` tenant is always finished). */
-function isDue(step: RolloutStep): boolean {
-  const unsettled = (UNSETTLED_TENANT_STATES as readonly string[]).includes(step.state);
-  return unsettled && (step.rolloutState === 'running' || step.state === 'running');
 }
 
 function assertReady(tenant: ClaimedTenant): void {
