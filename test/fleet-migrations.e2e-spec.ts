@@ -138,8 +138,8 @@ describe('fleet migrations as rollouts', () => {
     process.stdout.write(`fleet rollout: ${FLEET_SIZE} tenants migrated in ${tookMs} ms\n`);
   }, 120_000);
 
-  it('skips every tenant already current on one read of master', async () => {
-    const done = await waitForRollout(api, (await startRollout(api)).id);
+  it('records every tenant already current as skipped with the rollout, which completes at once', async () => {
+    const done = await startRollout(api);
 
     expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, skipped: fleet.length } });
     for (const tenant of await rolloutTenants(api, done.id))

@@ -71,8 +71,10 @@ export class RolloutRepository {
   constructor(@Inject(MASTER_KNEX) private readonly master: Knex) {}
 
   /**
-   * Records the rollout and one pending row per tenant it covers, in one transaction: from then
-   * on master says what is left to do. A rollout that covers no tenant is completed at once.
+   * Records the rollout and one row per tenant it covers, in one transaction: from then on master
+   * says what is left to do. A tenant master records at a migration's target is `skipped` there and
+   * then (no job, no connection); every other is `pending`. A rollout that covers no tenant is
+   * completed at once.
    */
   async create(rollout: NewRollout): Promise<Rollout> {
     return this.master.transaction(async (trx) => {
@@ -81,8 +83,12 @@ export class RolloutRepository {
         .returning('*');
       const selected = selection(rollout);
       const inserted = await trx.raw<{ rowCount: number }>(
-        `INSERT INTO rollout_tenants (rollout_id, tenant_id, position) SELECT ?, id, position FROM (${selected.sql}) AS chosen`,
-        [row!.id, ...selected.bindings],
+        `INSERT INTO rollout_tenants (rollout_id, tenant_id, position, state, duration_ms)
+         SELECT ?, chosen.id, chosen.position, initial.state, CASE WHEN initial.state = 'skipped' THEN 0 END
+           FROM (${selected.sql}) AS chosen
+           JOIN tenants t ON t.id = chosen.id,
+                LATERAL (SELECT CASE WHEN t.schema_fingerprint = ? THEN 'skipped' ELSE 'pending' END AS state) initial`,
+        [row!.id, ...selected.bindings, rollout.targetFingerprint],
       );
       if (inserted.rowCount > 0) return toRollout(row!);
       const [empty] = await trx<RolloutRow>('rollouts')
