@@ -286,7 +286,7 @@ const configSchema = environmentVariables
     },
     /** Operations over many tenants, and over one tenant's lifetime. */
     fleet: {
-      /** Tenant migrations one worker runs at once, per PostgreSQL server, in a rollout. */
+      /** Tenants of a rollout one worker migrates at once, whatever their servers. */
       migrationConcurrency: env.FLEET_MIGRATION_CONCURRENCY,
       /** Days a deleted tenant's data is kept before the worker purges it; 0 purges at once. */
       deleteRetentionDays: env.TENANT_DELETE_RETENTION_DAYS,

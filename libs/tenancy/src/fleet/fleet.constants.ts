@@ -1,7 +1,7 @@
 /**
- * The queue of fleet work: one job per tenant of a rollout. One queue serves the one tenant
- * server there is; with more, each server gets its own (`tenant-fleet-<server>`), so that each
- * worker's FLEET_MIGRATION_CONCURRENCY applies per server.
+ * The queue of fleet work: one job per tenant of a rollout, whatever the tenant's server. Each
+ * worker runs FLEET_MIGRATION_CONCURRENCY of them at once, so a server sees at most that many
+ * times the workers; a limit per server would take a queue per server.
  */
 export const FLEET_QUEUE = 'tenant-fleet';
 export const ROLLOUT_TENANT_JOB = 'rollout-tenant';
