@@ -75,7 +75,7 @@ describe('RunRolloutStep', () => {
 
     lock.readThenRunExclusive.mockImplementation(async (_key, read, work) => {
       const read_ = await read(SESSION);
-      return read_.locked ? { found: read_, value: await work(read_) } : { found: read_ };
+      return read_.locked ? { found: read_, value: await work(read_, SESSION) } : { found: read_ };
     });
     steps.findLocking.mockResolvedValue(found(step()));
     steps.claim.mockResolvedValue(tenant());
@@ -125,14 +125,15 @@ describe('RunRolloutStep', () => {
 
     expect(lock.readThenRunExclusive).toHaveBeenCalledWith(tenantLockKey(IDS.tenantId), expect.any(Function), expect.any(Function));
     expect(steps.findLocking).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, tenantLockKey(IDS.tenantId), SESSION);
+    expect(steps.claim).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, SESSION);
     expect(files.matching).toHaveBeenCalledWith(TARGET);
     expect(migrator.migrateAsTenant).toHaveBeenCalledWith(LOGIN_URL, FILES);
-    expect(steps.recordOutcome).toHaveBeenCalledWith(IDS.rolloutId, IDS.tenantId, {
-      state: 'migrated',
-      applied: [VERSION.migration],
-      schema: VERSION,
-      durationMs: expect.any(Number),
-    });
+    expect(steps.recordOutcome).toHaveBeenCalledWith(
+      IDS.rolloutId,
+      IDS.tenantId,
+      { state: 'migrated', applied: [VERSION.migration], schema: VERSION, durationMs: expect.any(Number) },
+      SESSION,
+    );
     expect(dispatcher.afterSettled).toHaveBeenCalledWith(IDS.rolloutId, expect.anything(), false);
   });
 
@@ -143,6 +144,7 @@ describe('RunRolloutStep', () => {
       IDS.rolloutId,
       IDS.tenantId,
       expect.objectContaining({ state: 'skipped', schema: VERSION }),
+      SESSION,
     );
   });
 
@@ -170,6 +172,7 @@ describe('RunRolloutStep', () => {
       IDS.rolloutId,
       IDS.tenantId,
       expect.objectContaining({ state: 'migrated', applied: [VERSION.migration], schema: left }),
+      SESSION,
     );
   });
 

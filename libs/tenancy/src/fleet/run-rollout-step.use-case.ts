@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Client } from 'pg';
 import { TenantRoleLogin } from '../credentials/tenant-role-login';
 import { TenantError } from '../errors/tenant-error';
 import { AdvisoryLock } from '../master/advisory-lock';
@@ -46,7 +47,7 @@ export class RunRolloutStep {
     const { found, value: run } = await this.lock.readThenRunExclusive(
       lockKey,
       (session) => this.steps.findLocking(rolloutId, tenantId, lockKey, session),
-      ({ step }) => this.runLocked(step!, final),
+      ({ step }, session) => this.runLocked(step!, final, session),
     );
     const { step } = found;
     if (!step?.due) return 'nothing';
@@ -69,14 +70,20 @@ export class RunRolloutStep {
     throw run.error;
   }
 
-  private async runLocked(step: RolloutStep, final: boolean): Promise<LockedRun> {
-    const tenant = await this.steps.claim(step.rolloutId, step.tenantId);
+  /** Under the tenant's lock; master's statements go on the session that holds it. */
+  private async runLocked(step: RolloutStep, final: boolean, session: Client): Promise<LockedRun> {
+    const tenant = await this.steps.claim(step.rolloutId, step.tenantId, session);
     if (!tenant) return { result: 'nothing', othersWaiting: false };
     const started = Date.now();
     try {
       const outcome = step.kind === 'migrate' ? await this.migrate(step, tenant) : await this.rollback(tenant);
       const durationMs = Date.now() - started;
-      const { settled, othersWaiting } = await this.steps.recordOutcome(step.rolloutId, step.tenantId, { ...outcome, durationMs });
+      const { settled, othersWaiting } = await this.steps.recordOutcome(
+        step.rolloutId,
+        step.tenantId,
+        { ...outcome, durationMs },
+        session,
+      );
       return { result: settled ? outcome.state : 'nothing', othersWaiting };
     } catch (error) {
       return { error, settled: await this.recordFailure(step, tenant, error, final, Date.now() - started) };

@@ -39,11 +39,12 @@ export class AdvisoryLock {
    * For work that decides in SQL whether it needs the lock: `read`, one query that calls
    * TRY_LOCK_SQL with `key` only when it must, runs on the session that then holds the lock, and
    * `work` runs under it when it was taken. One round trip where a read and then the lock are two.
+   * `work` may run its own master statements on that session: no second connection.
    */
   async readThenRunExclusive<R extends LockingRead, T>(
     key: string,
     read: (session: Client) => Promise<R>,
-    work: (found: R) => Promise<T>,
+    work: (found: R, session: Client) => Promise<T>,
   ): Promise<{ found: R; value?: T }> {
     return this.onSession(async (session) => {
       const found = await read(session).catch(async (error: unknown) => {
@@ -51,7 +52,7 @@ export class AdvisoryLock {
         await forget(session);
         throw error;
       });
-      return found.locked ? { found, value: await this.holding(session, key, () => work(found)) } : { found };
+      return found.locked ? { found, value: await this.holding(session, key, () => work(found, session)) } : { found };
     });
   }
 
