@@ -114,7 +114,7 @@ export async function measureFleet(id: BenchIdentity, n: number, note: string): 
     // The workers rebuild the template and refill the pool for the new migrations first: not the rollout's work.
     await stack.waitForFullPool();
     // Untimed: the first connection into a fresh copy builds its caches (PostgreSQL's relation cache file among
-    // them), which the first floor alone would otherwise pay: the first pair's ratio came out 0.74–0.86, the others 0.45–0.80.
+    // them), which the first floor alone would otherwise pay: the first pair's ratio came out 0.66–0.86, the others 0.45–0.80.
     await applyOnPlainConnections(urls, 'SELECT 1');
     const pairs: { floor: FleetFloor; rollout: FleetRollout }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
