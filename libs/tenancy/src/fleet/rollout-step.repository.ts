@@ -114,10 +114,10 @@ export class RolloutStepRepository {
    * Marks the tenant `running` when it is still to be dealt with in a running rollout, and reads
    * what the worker needs of the tenant with it. One already `running` (its worker died, or an
    * earlier attempt failed) is claimed whatever the rollout's state: what was begun is finished
-   * and recorded. Undefined when there is nothing to claim. On `session` when given (the one
-   * holding the tenant's lock), else on a pooled connection.
+   * and recorded. Undefined when there is nothing to claim. On `session`, the one holding the
+   * tenant's lock.
    */
-  async claim(rolloutId: string, tenantId: string, session?: Client): Promise<ClaimedTenant | undefined> {
+  async claim(rolloutId: string, tenantId: string, session: Client): Promise<ClaimedTenant | undefined> {
     const { rows } = await this.master
       .raw<{ rows: RolloutTenantLoginRow[] }>(
         `UPDATE rollout_tenants rt SET state = 'running', updated_at = now()
@@ -137,7 +137,7 @@ export class RolloutStepRepository {
    * pending or queued. That row is share-locked until this commits, so its own settling commits
    * later: whichever tenant settles last sees none waiting. A row another statement has locked
    * (being settled, claimed or checked) is not counted, which can only make a tenant check needlessly.
-   * On `session` when given, as `claim`.
+   * On `session` when given (the one holding the tenant's lock), else on a pooled connection.
    */
   async recordOutcome(rolloutId: string, tenantId: string, outcome: StepOutcome, session?: Client): Promise<Settlement> {
     // One statement, so one round trip and an implicit transaction: the version is written only when the step settled.

@@ -6,11 +6,14 @@ import { MASTER_KNEX } from './master-database.tokens';
 
 export type Exclusive<T> = { acquired: true; value: T } | { acquired: false };
 
+/** A key as the lock's 64-bit id: the one expression every lock and unlock uses, so the two always match. */
+export const LOCK_ID_SQL = 'hashtextextended(?, 0)';
+
 /**
  * The lock attempt as SQL, for a caller that folds it into a read of its own (see
  * readThenRunExclusive); its one parameter is the key.
  */
-export const TRY_LOCK_SQL = 'pg_try_advisory_lock(hashtextextended(?, 0))';
+export const TRY_LOCK_SQL = `pg_try_advisory_lock(${LOCK_ID_SQL})`;
 
 /** What such a read returns: whether it took the lock (null when it did not ask for it). */
 export interface LockingRead {
@@ -76,7 +79,7 @@ export class AdvisoryLock {
 
   private async lockOn(session: Client, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock', key: string): Promise<boolean> {
     const result = await this.master
-      .raw<{ rows: { done: boolean }[] }>(`SELECT ${fn}(hashtextextended(?, 0)) AS done`, [key])
+      .raw<{ rows: { done: boolean }[] }>(`SELECT ${fn}(${LOCK_ID_SQL}) AS done`, [key])
       .options(preparedStatement(fn))
       .connection(session);
     return result.rows[0]?.done === true;

@@ -6,6 +6,7 @@ import { createDatabaseIfMissing } from '../postgres/create-database';
 import { DirectoryMigrationSource } from '../postgres/directory-migration-source';
 import { knexLog } from '../postgres/knex-log';
 import { quoteIdentifier } from '../postgres/quote-identifier';
+import { LOCK_ID_SQL } from './advisory-lock';
 import { LOCK_KEYS } from './lock-keys';
 import { withClient } from '../postgres/with-client';
 
@@ -46,7 +47,7 @@ async function migrateMaster(master: Knex, lockTimeoutMs: number): Promise<void>
   await master.transaction(async (trx) => {
     await trx.raw(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
     try {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [LOCK_KEYS.masterMigrations]);
+      await trx.raw(`SELECT pg_advisory_xact_lock(${LOCK_ID_SQL})`, [LOCK_KEYS.masterMigrations]);
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
       throw new MasterMigrationLockTimeoutError(lockTimeoutMs, await lockHolders(master));
