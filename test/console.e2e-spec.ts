@@ -179,7 +179,7 @@ describe('operator console in a real browser', () => {
   it('shows every queue in Bull Board to the signed-in operator, and nothing to anyone else', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Queues' }).click();
     await page.waitForURL(`${world.api}/admin/queues`);
-    for (const queue of ['tenant-provisioning', 'tenant-lifecycle', 'tenant-fleet']) {
+    for (const queue of ['tenant-provisioning', 'tenant-lifecycle', 'tenant-fleet-default']) {
       await page.getByText(queue, { exact: true }).first().waitFor();
     }
     await saveScreenshot(page, 'queues');

@@ -13,6 +13,7 @@ const INVOICES = '29990101000000_create_invoices';
 const RECEIPTS = '29990102000000_create_receipts';
 const AUDIT = '29990103000000_create_audit';
 const NOTES = '29990104000000_create_notes';
+const LEDGER = '29990105000000_create_ledger';
 const POISON = 'poison@example.test';
 
 const createTable = (table: string, before = '') => `
@@ -266,6 +267,32 @@ describe('fleet migrations as rollouts', () => {
     const done = await waitForRollout(api, rollout.id);
     expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, migrated: fleet.length } });
     for (const { dbName } of fleet) expect(await timesApplied(dbName, NOTES)).toBe(1);
+  }, 90_000);
+
+  it('two workers together migrate at most FLEET_MIGRATION_CONCURRENCY tenants of a server at once', async () => {
+    // 4 each in either worker: only the server's queue-wide limit keeps the two of them to 4 in all.
+    writeFileSync(path.join(migrations, `${LEDGER}.js`), createTable('ledger', 'await knex.raw("SELECT pg_sleep(0.237)");'));
+    const second = await stack.startWorker();
+    const databases = fleet.map((tenant) => tenant.dbName);
+    const migrating = async () =>
+      (
+        await stack.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND query LIKE '%pg_sleep(0.237)%'",
+          [databases],
+        )
+      )[0]!.n;
+    const rollout = await startRollout(api);
+    const seen: number[] = [];
+    let done: Awaited<ReturnType<typeof waitForRollout>> | undefined;
+    void waitForRollout(api, rollout.id).then((report) => (done = report));
+    while (!done) {
+      seen.push(await migrating());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await stack.stop(second);
+
+    expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, migrated: fleet.length } });
+    expect(Math.max(...seen)).toBe(4);
   }, 90_000);
 
   describe('refusals', () => {

@@ -107,7 +107,7 @@ describe('Prometheus metrics', () => {
     expect(sampleValue(samples.api, 'http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' })).toBe(1);
     expect(sampleValue(samples.api, 'tenancy_tenants', { status: 'ready' })).toBeGreaterThanOrEqual(1);
     expect(sampleValue(samples.api, 'tenancy_tenants', { status: 'failed' })).toBe(0);
-    for (const queue of ['tenant-provisioning', 'tenant-lifecycle', 'tenant-fleet']) {
+    for (const queue of ['tenant-provisioning', 'tenant-lifecycle', 'tenant-fleet-default']) {
       for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed']) {
         expect({ queue, state, jobs: sampleValue(samples.api, 'tenancy_queue_jobs', { queue, state }) }).toEqual({
           queue,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PrivatePostgres } from './chaos/support/private-postgres';
 import { http } from './support/http';
+import { startRollout, waitForRollout } from './support/rollouts';
 import { freePort } from './support/processes/free-port';
 import { useRunningStack } from './support/running-stack';
 import { createOrg, waitForStatus } from './support/tenant-client';
@@ -116,6 +117,19 @@ describe('tenants on several database servers', () => {
       expect(listed.status).toBe(200);
       expect((listed.body as { items: unknown[] }).items).toHaveLength(1);
     }
+  });
+
+  it("rolls migrations out to every server's tenants, each server's through its own fleet queue", async () => {
+    const ids = tenants.map((tenant) => tenant.id);
+    const rolledBack = await waitForRollout(world.api, (await startRollout(world.api, { tenants: ids }, 'rollbacks')).id);
+    expect(rolledBack).toMatchObject({ state: 'completed', totals: { total: ids.length, migrated: ids.length } });
+
+    const migrated = await waitForRollout(world.api, (await startRollout(world.api, { tenants: ids })).id);
+    expect(migrated).toMatchObject({ state: 'completed', totals: { total: ids.length, migrated: ids.length } });
+    for (const tenant of tenants) expect(await usersOf(tenant)).toMatchObject({ status: 200, body: { items: [] } });
+    const metrics = await http<string>(world.api, 'GET', '/metrics');
+    for (const server of ['default', 'east', 'west'])
+      expect(metrics.body).toMatch(new RegExp(`tenancy_queue_jobs\\{queue="tenant-fleet-${server}",state="completed"\\} [1-9]`));
   });
 
   it('with a server stopped, answers 503 for its tenants only and places new tenants elsewhere', async () => {

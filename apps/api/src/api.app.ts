@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { describeAdminApi } from './api.document';
 import { ApiModule } from './api.module';
 import { prepareConsoleHttp } from './console/console-http';
+import { showFleetQueuesOnBoard } from './queues-board/fleet-queues-on-board';
 import { guardQueuesBoard } from './queues-board/queues-board.guard';
 
 const EVENTS_RECONNECT_MS = 1000;
@@ -15,6 +16,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   serveApiDocs(app, describeAdminApi);
   await prepareConsoleHttp(app);
   guardQueuesBoard(app);
+  showFleetQueuesOnBoard(app);
   app.connectMicroservice<MicroserviceOptions>({
     // Without retryAttempts Nest's Redis server never reconnects: one Redis restart would leave
     // the api deaf to events for good (its streams would still poll, a second late).

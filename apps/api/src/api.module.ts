@@ -7,7 +7,8 @@ import {
   APP_CONFIG,
   AppConfig,
   DependencyHealthIndicator,
-  FLEET_QUEUE,
+  DatabaseServerRepository,
+  FleetQueue,
   FleetQueueModule,
   IssueApiKey,
   LIFECYCLE_REQUEST_PROVIDERS,
@@ -38,6 +39,7 @@ import {
   DATABASE_SERVER_PROVIDERS,
   TenantPlacement,
   AdminKey,
+  SERVER_STATES,
 } from '@app/tenancy';
 import { EventStreamLimiter } from './events/event-stream.limiter';
 import { tenantEventsControllerFor } from './events/tenant-events.controller';
@@ -60,6 +62,7 @@ import { ConsoleTenantActionsController } from './console/console-tenant-actions
 import { ConsoleTenantsController } from './console/console-tenants.controller';
 import { OperatorLoginController } from './console/operator-login.controller';
 import { PageFrames } from './console/http/page-frames';
+import { FleetQueuesOnBoard } from './queues-board/fleet-queues-on-board';
 import { QueuesBoardModule } from './queues-board/queues-board.module';
 import { OperatorSessions } from './sessions/operator-sessions';
 
@@ -132,7 +135,12 @@ export class ApiModule {
         AuthFailureLimiter,
         TenantStatusMetrics,
         RolloutProgressMetrics,
-        QueueJobMetrics.forQueues([PROVISIONING_QUEUE, TENANT_LIFECYCLE_QUEUE, FLEET_QUEUE]),
+        ...QueueJobMetrics.forQueues([PROVISIONING_QUEUE, TENANT_LIFECYCLE_QUEUE], {
+          inject: [FleetQueue, DatabaseServerRepository],
+          useFactory: (fleet: FleetQueue, servers: DatabaseServerRepository) => async () =>
+            (await servers.namesIn(SERVER_STATES)).map((server) => fleet.of(server)),
+        }),
+        FleetQueuesOnBoard,
         AdminKey,
         AdminApiKeyGuard,
         OperatorSessions,

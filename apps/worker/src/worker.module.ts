@@ -44,6 +44,7 @@ import {
   WarmPoolMetrics,
 } from '@app/tenancy';
 import { WorkerHealthController } from './health/worker-health.controller';
+import { FleetWorkers } from './fleet/fleet-workers';
 import { RolloutTenantProcessor } from './fleet/rollout-tenant.processor';
 import { TenantLifecycleProcessor } from './lifecycle/tenant-lifecycle.processor';
 import { ProvisionTenantProcessor } from './provisioning/provision-tenant.processor';
@@ -110,6 +111,7 @@ export class WorkerModule {
         RunRolloutStep,
         ReconcileRollouts,
         RolloutTenantProcessor,
+        FleetWorkers,
         RolloutsReconciler,
         AdminKey,
       ],

@@ -1,43 +1,18 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AppConfig,
-  FLEET_QUEUE,
-  isMigrationLoadError,
-  RolloutTenantJob,
-  RunRolloutStep,
-  StepRefusedError,
-} from '@app/tenancy';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, isMigrationLoadError, RolloutTenantJob, RunRolloutStep, StepRefusedError } from '@app/tenancy';
 import { Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 import { postpone, waitWithoutSpendingAttempt } from '../jobs/job-postponement';
 
-/**
- * One tenant of a rollout per job, FLEET_MIGRATION_CONCURRENCY at once in each worker; the same
- * lock and stall settings as provisioning, so a killed worker's tenants are taken up within 15 s.
- */
-@Processor(FLEET_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 })
-export class RolloutTenantProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+/** One tenant of a rollout per job, on whichever server's queue FleetWorkers took it from. */
+@Injectable()
+export class RolloutTenantProcessor {
   constructor(
     private readonly runStep: RunRolloutStep,
     private readonly logger: PinoLogger,
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'provisioning' | 'fleet'>,
-  ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.fleet.migrationConcurrency;
-    // A job whose keys vanished (Redis flushed) cannot be moved on; the rollout's reconciler re-queues it.
-    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'fleet queue error'));
-  }
-
-  /** On SIGTERM: no new tenants; the ones being migrated finish while the connections are still open. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
-  }
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'provisioning'>,
+  ) {}
 
   async process(job: Job<RolloutTenantJob>, token?: string): Promise<void> {
     const attempt = job.attemptsMade + 1;

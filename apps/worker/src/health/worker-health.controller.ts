@@ -1,8 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DependencyHealthIndicator, TenantServerToolkits } from '@app/tenancy';
-import type { Worker } from 'bullmq';
-import { RolloutTenantProcessor } from '../fleet/rollout-tenant.processor';
+import { FleetWorkers, isServing } from '../fleet/fleet-workers';
 import { ProvisionTenantProcessor } from '../provisioning/provision-tenant.processor';
 
 @Controller('health')
@@ -12,7 +11,7 @@ export class WorkerHealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dependencies: DependencyHealthIndicator,
     private readonly processor: ProvisionTenantProcessor,
-    private readonly fleetProcessor: RolloutTenantProcessor,
+    private readonly fleetWorkers: FleetWorkers,
     private readonly servers: TenantServerToolkits,
   ) {}
 
@@ -23,8 +22,8 @@ export class WorkerHealthController {
     return this.health.check([
       () => this.dependencies.masterDatabase(),
       () => this.dependencies.redis(),
-      () => this.running('provisioning_worker', this.processor.worker),
-      () => this.running('fleet_worker', this.fleetProcessor.worker),
+      () => this.running('provisioning_worker', isServing(this.processor.worker)),
+      () => this.running('fleet_worker', this.fleetWorkers.isServing()),
       // An empty pool only makes provisioning slower, so it never marks the worker unhealthy.
       () => this.dependencies.probe('warm_pool', () => this.warmPoolLevels()),
     ]);
@@ -39,9 +38,9 @@ export class WorkerHealthController {
     };
   }
 
-  private running(key: string, worker: Worker) {
+  private running(key: string, serving: boolean) {
     const indicator = this.indicators.check(key);
-    return worker.isRunning() && !worker.closing ? indicator.up() : indicator.down({ message: 'not running' });
+    return serving ? indicator.up() : indicator.down({ message: 'not running' });
   }
 
   /** Liveness: the process answers; nothing external is asked. */

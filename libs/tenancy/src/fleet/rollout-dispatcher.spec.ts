@@ -43,9 +43,13 @@ describe('RolloutDispatcher.afterSettled', () => {
   });
 
   it('with a canary, queues the tenants its end made due, then sees whether the rollout is done', async () => {
-    steps.releaseDue.mockResolvedValue(['tenant-4', 'tenant-5']);
+    const due = [
+      { tenantId: 'tenant-4', server: 'default' },
+      { tenantId: 'tenant-5', server: 'east' },
+    ];
+    steps.releaseDue.mockResolvedValue(due);
     await dispatcher.afterSettled(ROLLOUT, { canary: 3 });
-    expect(queue.ensureJobs).toHaveBeenCalledWith(ROLLOUT, ['tenant-4', 'tenant-5']);
+    expect(queue.ensureJobs).toHaveBeenCalledWith(ROLLOUT, due);
     expect(rollouts.completeIfDone).toHaveBeenCalledWith(ROLLOUT);
   });
 });

@@ -55,6 +55,6 @@ export class RolloutDispatcher {
   /** Returns how many jobs had to be added (lost with a worker or with Redis's data). */
   async reconcile(rolloutId: string): Promise<number> {
     await this.advance(rolloutId);
-    return this.queue.ensureJobs(rolloutId, await this.steps.tenantIdsIn(rolloutId, ['queued', 'running']));
+    return this.queue.ensureJobs(rolloutId, await this.steps.jobTargetsIn(rolloutId, ['queued', 'running']));
   }
 }

@@ -5,8 +5,16 @@ import { MASTER_KNEX } from '../master/master-database.tokens';
 import { preparedStatement } from '../postgres/prepared-statement';
 import type { SchemaVersion } from '../registry/tenant';
 import { LockingRead, TRY_LOCK_SQL } from '../master/advisory-lock';
+import type { RolloutJobTarget } from './fleet.constants';
 import { RolloutKind, RolloutOptions, RolloutState, RolloutTenantPage, RolloutTenantState } from './rollout';
 import { RolloutRepository, RolloutTenantLogin, RolloutTenantLoginRow, rolloutTenantLogin } from './rollout.repository';
+
+interface JobTargetRow {
+  tenant_id: string;
+  server: string;
+}
+
+const toJobTarget = (row: JobTargetRow): RolloutJobTarget => ({ tenantId: row.tenant_id, server: row.server });
 
 /** What a worker reads before it touches a tenant. */
 export interface RolloutStep {
@@ -197,30 +205,31 @@ export class RolloutStepRepository {
    * Queues the tenants now due and returns them: every pending one of a running rollout, except
    * those after its canary while a canary tenant is not yet migrated or skipped.
    */
-  async releaseDue(rolloutId: string): Promise<string[]> {
-    const { rows } = await this.master.raw<{ rows: { tenant_id: string }[] }>(
+  async releaseDue(rolloutId: string): Promise<RolloutJobTarget[]> {
+    const { rows } = await this.master.raw<{ rows: JobTargetRow[] }>(
       `UPDATE rollout_tenants rt SET state = 'queued', updated_at = now()
-         FROM rollouts r
-        WHERE r.id = rt.rollout_id AND rt.rollout_id = ? AND r.state = 'running' AND rt.state = 'pending'
+         FROM rollouts r, tenants t
+        WHERE r.id = rt.rollout_id AND t.id = rt.tenant_id AND rt.rollout_id = ? AND r.state = 'running' AND rt.state = 'pending'
           AND (r.options->>'canary' IS NULL
                OR rt.position <= (r.options->>'canary')::int
                OR NOT EXISTS (SELECT 1 FROM rollout_tenants c
                                WHERE c.rollout_id = r.id AND c.position <= (r.options->>'canary')::int
                                  AND c.state NOT IN ('migrated', 'skipped')))
-        RETURNING rt.tenant_id`,
+        RETURNING rt.tenant_id, t.server`,
       [rolloutId],
     );
-    return rows.map((row) => row.tenant_id);
+    return rows.map(toJobTarget);
   }
 
-  /** The tenants of a rollout in the given states, in order. */
-  async tenantIdsIn(rolloutId: string, states: RolloutTenantState[]): Promise<string[]> {
-    const rows = await this.master('rollout_tenants')
-      .select<{ tenant_id: string }[]>('tenant_id')
-      .where({ rollout_id: rolloutId })
-      .whereIn('state', states)
-      .orderBy('position');
-    return rows.map((row) => row.tenant_id);
+  /** The tenants of a rollout in the given states, in order, with the servers whose queues take their jobs. */
+  async jobTargetsIn(rolloutId: string, states: RolloutTenantState[]): Promise<RolloutJobTarget[]> {
+    const rows = await this.master('rollout_tenants as rt')
+      .join('tenants as t', 't.id', 'rt.tenant_id')
+      .select<JobTargetRow[]>('rt.tenant_id', 't.server')
+      .where('rt.rollout_id', rolloutId)
+      .whereIn('rt.state', states)
+      .orderBy('rt.position');
+    return rows.map(toJobTarget);
   }
 
   /** By position; `after` is the last position of the previous page. */
