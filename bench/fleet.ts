@@ -9,7 +9,7 @@ import { RolloutView, Stack } from './stack';
 import { round, summarize, Summary } from './stats';
 
 const WORKERS = 2;
-/** FLEET_MIGRATION_CONCURRENCY, left at its default: tenants each worker migrates at once. */
+/** FLEET_MIGRATION_CONCURRENCY, left at its default: tenants of a server all workers together migrate at once. */
 const MIGRATION_CONCURRENCY = 4;
 /** Often enough to time a rollout of 10 s or more within 2.5%, seldom enough that answering costs the api little. */
 const POLL_MS = 250;

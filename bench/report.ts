@@ -195,7 +195,7 @@ function fleetRows(f: FleetResult): [string, string][] {
       `  floor: plain pg, ${f.floor.at_once} databases at a time`,
       `${f.floor.tenants_per_s} tenants/s (${f.floor.seconds} s); per database p50 ${f.floor.database_ms.p50_ms} ms; ${cpu(f.floor.cpu_per_tenant)}; ${sessions(f.floor.sessions_per_tenant)}`,
     ],
-    [`  rollout, ${f.worker_processes} workers × ${f.migration_concurrency}`, rollout(f.rollout)],
+    [`  rollout, ${f.worker_processes} workers, ${f.migration_concurrency} at a time`, rollout(f.rollout)],
     [
       `  rounds (floor, rollout: ratio)`,
       `${f.rounds.map((r) => `${r.floor_tenants_per_s}, ${r.rollout_tenants_per_s}: ${r.ratio}`).join('; ')} (the median round above)`,
