@@ -28,7 +28,7 @@ export class FleetWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly workers = new Map<string, Worker<RolloutTenantJob>>();
   private readonly schedule = new PeriodicTask(
     () => this.serveEveryServer(),
-    (error) => this.logger.warn({ err: error }, 'could not list the servers whose fleet queues to serve'),
+    (error) => this.logger.warn({ err: error }, "could not serve the servers' fleet queues (master or Redis away); retried in 5 s"),
   );
 
   constructor(
