@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { ConnectionCost } from './connection-cost';
 import type { E2eResult, ThroughputResult } from './e2e';
 import type { CpuPerTenant, FleetResult, FleetRollout, SessionsPerTenant } from './fleet';
 import type { FloorResult, PocResult } from './floor';
@@ -18,6 +19,8 @@ export interface Results {
     cpu_model: string;
     postgres_version: string;
     redis_version: string;
+    /** Measured at the start of the run on the shared server (absent in runs before 2026-12-01's seventh session). */
+    postgres_connection_cost?: ConnectionCost;
     node_version: string;
     /** 1/5/15-minute load averages: anything else running on the machine shows here. */
     loadavg_start: number[];
@@ -108,6 +111,7 @@ export function printTable(r: Results): void {
   const { floor, poc, e2e, throughput, http, routing, fleet, servers } = r;
   const rows: [string, string][] = [
     ['machine', `${r.machine.cpus} cpus, PostgreSQL ${r.machine.postgres_version}, Node ${r.machine.node_version}`],
+    ['PostgreSQL, 2 clients', connectionCost(r.machine.postgres_connection_cost)],
     ['load average at start / end', `${r.machine.loadavg_start.join(' ')} / ${r.machine.loadavg_end.join(' ')}`],
     ...(floor
       ? [
@@ -206,6 +210,10 @@ function fleetRows(f: FleetResult): [string, string][] {
 }
 
 /** autocannon's latencies are whole milliseconds. */
+const connectionCost = (cost?: ConnectionCost) =>
+  cost
+    ? `${cost.new_connections_per_s} new connections/s (connect, SELECT 1, end), ${cost.queries_per_s} queries/s on open ones`
+    : 'not measured';
 const ms = (value: number) => (value < 1 ? '<1 ms' : `${value} ms`);
 const failures = (load: LoadFigures) =>
   load.non2xx || load.errors ? ` (WARNING: ${load.non2xx} non-2xx, ${load.errors} errors)` : '';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { ConnectionCost, measureConnectionCost } from './connection-cost';
 
 /**
  * Everything one run creates carries its random token: tenant databases and roles `<token>_*`,
@@ -179,7 +180,9 @@ export async function redisCommandsProcessed(id: BenchIdentity): Promise<number>
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
 }
 
-export async function serverFacts(id: BenchIdentity): Promise<{ postgres_version: string; redis_version: string }> {
+export async function serverFacts(
+  id: BenchIdentity,
+): Promise<{ postgres_version: string; redis_version: string; postgres_connection_cost: ConnectionCost }> {
   const postgres = await withServer(id, (client) =>
     client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version']),
   );
@@ -187,6 +190,7 @@ export async function serverFacts(id: BenchIdentity): Promise<{ postgres_version
   return {
     postgres_version: postgres.rows[0]!.v,
     redis_version: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    postgres_connection_cost: await measureConnectionCost(id.serverUrl),
   };
 }
 
