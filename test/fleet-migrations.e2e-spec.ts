@@ -283,12 +283,13 @@ describe('fleet migrations as rollouts', () => {
       )[0]!.n;
     const rollout = await startRollout(api);
     const seen: number[] = [];
-    let done: Awaited<ReturnType<typeof waitForRollout>> | undefined;
-    void waitForRollout(api, rollout.id).then((report) => (done = report));
-    while (!done) {
+    let settled = false;
+    const finished = waitForRollout(api, rollout.id).finally(() => (settled = true));
+    while (!settled) {
       seen.push(await migrating());
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const done = await finished;
     await stack.stop(second);
 
     expect(done).toMatchObject({ state: 'completed', totals: { total: fleet.length, migrated: fleet.length } });
