@@ -8,8 +8,9 @@ export const QUEUES_BOARD_ROUTE = '/admin/queues';
 
 /**
  * Bull Board over every queue, on the api's own BullMQ connection and prefix (the queues are
- * the producers ApiModule registers; the servers' fleet queues are added by FleetQueuesOnBoard). Read-only: a job retried or removed from the board would
- * bypass the master row that is the truth about a tenant; operators act through the console.
+ * the producers ApiModule registers; each server's fleet queue is added by FleetQueuesOnBoard).
+ * Read-only: a job retried or removed from the board would bypass the master row that is the
+ * truth about a tenant; operators act through the console.
  * Who may see it is decided by guardQueuesBoard.
  */
 @Module({

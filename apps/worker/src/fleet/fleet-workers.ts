@@ -11,6 +11,7 @@ import {
 } from '@app/tenancy';
 import { QueueOptions, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
+import { isServing } from '../jobs/worker-serving';
 import { PeriodicTask } from '../scheduling/periodic-task';
 import { RolloutTenantProcessor } from './rollout-tenant.processor';
 
@@ -82,8 +83,4 @@ export class FleetWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     worker.on('error', (error) => this.logger.warn({ err: error, server }, 'fleet queue error'));
     return worker;
   }
-}
-
-export function isServing(worker: Worker): boolean {
-  return worker.isRunning() && !worker.closing;
 }

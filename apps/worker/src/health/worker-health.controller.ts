@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DependencyHealthIndicator, TenantServerToolkits } from '@app/tenancy';
-import { FleetWorkers, isServing } from '../fleet/fleet-workers';
+import { FleetWorkers } from '../fleet/fleet-workers';
+import { isServing } from '../jobs/worker-serving';
 import { ProvisionTenantProcessor } from '../provisioning/provision-tenant.processor';
 
 @Controller('health')

@@ -286,7 +286,7 @@ const configSchema = environmentVariables
     },
     /** Operations over many tenants, and over one tenant's lifetime. */
     fleet: {
-      /** Tenants of a rollout one worker migrates at once, whatever their servers. */
+      /** Tenants of one PostgreSQL server that all workers together migrate at once in a rollout (its fleet queue's global concurrency). */
       migrationConcurrency: env.FLEET_MIGRATION_CONCURRENCY,
       /** Days a deleted tenant's data is kept before the worker purges it; 0 purges at once. */
       deleteRetentionDays: env.TENANT_DELETE_RETENTION_DAYS,
